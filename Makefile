@@ -1,0 +1,107 @@
+# Makefile -- builds the grader and the exercise harnesses, and runs them.
+#
+#   make grade [EX="balance deadlock"] [SRC=dir] [JSON=file] [SEED=n]
+#   make test            the grader's own tests
+#
+# Harnesses are built in three variants, one folder each under build/:
+#   plain  gcc -O2          functional and timing runs
+#   tsan   clang -O1 -fsanitize=thread
+#   debug  gcc -O0 -g       runs under Valgrind's Helgrind
+# The grader compiles the student's file itself, per variant, and links it
+# with these.  Adding an exercise needs a folder in exercises/, solutions/
+# and harness/ (with a rubric.json), and its name in EXERCISES.
+
+EXERCISES := balance deadlock semaphore prodcons zombie saturate
+EX ?= $(EXERCISES)
+SRC ?= exercises
+
+BUILD := build
+WARN := -Wall -Wextra -Werror
+STD := -std=c11 -D_GNU_SOURCE
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+
+CC_plain := gcc
+CFLAGS_plain := -O2 -g
+CC_tsan := clang
+CFLAGS_tsan := -O1 -g -fsanitize=thread
+CC_debug := gcc
+CFLAGS_debug := -O0 -g
+VARIANTS := plain tsan debug
+
+# Exercises that have a harness so far.
+HARNESSED := $(notdir $(patsubst %/,%,$(dir $(wildcard harness/*/rubric.json))))
+
+COMMON_SRC := $(wildcard harness/common/*.c)
+GRADER_SRC := $(filter-out grader/main.c,$(wildcard grader/*.c))
+GRADER_OBJ := $(GRADER_SRC:%.c=$(BUILD)/%.o)
+GRADER_CFLAGS := $(STD) $(WARN) -O2 -g $(shell pkg-config --cflags jansson 2>/dev/null) \
+	-DCHECK_LIBS='"$(CHECK_LIBS)"'
+GRADER_LIBS := $(shell pkg-config --libs jansson 2>/dev/null)
+
+.PHONY: all grade test harnesses tools clean format lint
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/grader/grader harnesses
+
+# One archive per variant for the common harness, one per exercise.
+define variant_rules
+$(BUILD)/$(1)/common/%.o: harness/common/%.c harness/common/harness.h harness/common/internal.h | tools
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $(STD) $(WARN) $$(CFLAGS_$(1)) $(CHECK_CFLAGS) -pthread -c $$< -o $$@
+
+$(BUILD)/$(1)/libharness.a: $(COMMON_SRC:harness/common/%.c=$(BUILD)/$(1)/common/%.o)
+	rm -f $$@ && ar rcs $$@ $$^
+
+$(foreach e,$(HARNESSED),
+$(BUILD)/$(1)/$(e)/harness.a: $(patsubst harness/%.c,$(BUILD)/$(1)/%.o,$(wildcard harness/$(e)/*.c))
+	rm -f $$@ && ar rcs $$@ $$^
+)
+
+$(BUILD)/$(1)/%.o: harness/%.c harness/common/harness.h | tools
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $(STD) $(WARN) $$(CFLAGS_$(1)) $(CHECK_CFLAGS) -pthread \
+		-Iharness/common -Iexercises/$$(patsubst %/,%,$$(dir $$*)) -c $$< -o $$@
+endef
+$(foreach v,$(VARIANTS),$(eval $(call variant_rules,$(v))))
+
+harnesses: $(foreach v,$(VARIANTS),$(BUILD)/$(v)/libharness.a \
+	$(foreach e,$(HARNESSED),$(BUILD)/$(v)/$(e)/harness.a))
+
+$(BUILD)/grader/%.o: grader/%.c $(wildcard grader/*.h) | tools
+	@mkdir -p $(@D)
+	$(CC_plain) $(GRADER_CFLAGS) -c $< -o $@
+
+$(BUILD)/grader/grader: $(BUILD)/grader/main.o $(GRADER_OBJ)
+	$(CC_plain) -o $@ $^ $(GRADER_LIBS)
+
+# Says which tool is missing and how to install it, instead of a cryptic error.
+tools:
+	@sh grader/need-tools.sh
+
+grade: all
+	@$(BUILD)/grader/grader --root . --src '$(SRC)' $(if $(JSON),--json '$(JSON)') \
+		$(if $(SEED),--seed '$(SEED)') $(if $(VERBOSE),--verbose) $(EX)
+
+TEST_CFLAGS := $(STD) $(WARN) -O1 -g $(CHECK_CFLAGS) $(shell pkg-config --cflags jansson 2>/dev/null)
+
+$(BUILD)/tests/%: tests/%.c $(GRADER_OBJ) | tools
+	@mkdir -p $(@D)
+	$(CC_plain) $(TEST_CFLAGS) -Igrader $< $(GRADER_OBJ) -o $@ $(CHECK_LIBS) $(GRADER_LIBS)
+
+UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c))
+
+test: all $(UNIT_TESTS) $(BUILD)/tests/corpus_test
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+	@echo "== $(BUILD)/tests/corpus_test (grades every submission in tests/corpus)"
+	@$(BUILD)/tests/corpus_test
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--suppress=missingIncludeSystem -D_GNU_SOURCE $$(git ls-files '*.c' | grep -v '^tests/corpus/')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,160 @@
+/*
+ * balance_test.c -- the harness for the balance exercise.
+ *
+ * Lost updates show as a wrong final balance, so every concurrent test
+ * compares the end result with the one arithmetic predicts.  try_withdraw
+ * bugs (check-then-act, load-then-store) show as more withdrawals succeeding
+ * than the funds cover, or as an observer seeing the balance below zero.
+ * These bugs are invisible to ThreadSanitizer (every access is atomic), so
+ * the rubric also runs these tests in the ThreadSanitizer build, where the
+ * harness's atomic wrappers yield between the student's atomic steps.
+ */
+#include "balance.h"
+#include "harness.h"
+
+#include <stdatomic.h>
+
+START_TEST(single_thread)
+{
+	balance_set(100);
+	ck_assert_msg(balance_get() == 100, "balance_set(100) then balance_get() gave %ld",
+		      balance_get());
+	balance_deposit(25);
+	ck_assert_msg(balance_get() == 125, "100 + deposit(25) gave %ld, expected 125",
+		      balance_get());
+	balance_withdraw(200);
+	ck_assert_msg(balance_get() == -75,
+		      "125 - withdraw(200) gave %ld, expected -75 (withdraw is unconditional)",
+		      balance_get());
+	ck_assert_msg(!balance_try_withdraw(1),
+		      "try_withdraw(1) succeeded on a balance of -75; it must return false");
+	ck_assert_msg(balance_get() == -75, "a refused try_withdraw changed the balance to %ld",
+		      balance_get());
+	balance_set(40);
+	ck_assert_msg(balance_try_withdraw(40),
+		      "try_withdraw(40) on a balance of 40 failed; the funds cover it exactly");
+	ck_assert_msg(balance_get() == 0, "40 - try_withdraw(40) gave %ld, expected 0",
+		      balance_get());
+	ck_assert_msg(!balance_try_withdraw(1), "try_withdraw(1) succeeded on a balance of 0");
+	ck_assert_msg(balance_try_withdraw(0), "try_withdraw(0) on a balance of 0 must succeed");
+	balance_set(1L << 40);
+	balance_deposit(1);
+	ck_assert_msg(balance_get() == (1L << 40) + 1, "the balance must hold a full long");
+}
+END_TEST
+
+/* The lesson's story: two threads add and take back 5 and 8. */
+static void add_and_take_back(unsigned i, void *arg)
+{
+	long iterations = *(long *)arg;
+	long amount = i == 0 ? 5 : 8;
+	for (long k = 0; k < iterations; k++) {
+		balance_deposit(amount);
+		balance_withdraw(amount);
+	}
+}
+
+START_TEST(seed_two_threads)
+{
+	long iterations = harness_scaled(1000000);
+	balance_set(1000);
+	harness_run_threads(2, add_and_take_back, &iterations);
+	long got = balance_get();
+	ck_assert_msg(got == 1000,
+		      "two threads each deposited and withdrew 5 (and 8) %ld times: the balance "
+		      "should be back at 1000 but is %ld, so %s updates were lost",
+		      iterations, got, got > 1000 ? "withdrawal" : "deposit");
+}
+END_TEST
+
+/* Thread i deposits (i + 1) and withdraws i, so each round nets +1. */
+static void mixed_worker(unsigned i, void *arg)
+{
+	long iterations = *(long *)arg;
+	for (long k = 0; k < iterations; k++) {
+		balance_deposit((long)i + 1);
+		balance_withdraw((long)i);
+	}
+}
+
+START_TEST(many_threads_net)
+{
+	const unsigned threads = 8;
+	long iterations = harness_scaled(200000);
+	balance_set(-500);
+	harness_run_threads(threads, mixed_worker, &iterations);
+	long expected = -500 + (long)threads * iterations;
+	long got = balance_get();
+	ck_assert_msg(got == expected,
+		      "%u threads each made %ld rounds of deposit(i+1), withdraw(i) from -500: "
+		      "expected %ld, got %ld (%ld off)",
+		      threads, iterations, expected, got, got - expected);
+}
+END_TEST
+
+struct contention {
+	atomic_long successes;
+	atomic_long lowest_seen;
+	atomic_uint finished;
+	unsigned withdrawers;
+	long amount;
+};
+
+/* Threads 1..n withdraw until refused; thread 0 watches the balance. */
+static void contend(unsigned i, void *arg)
+{
+	struct contention *c = arg;
+	if (i == 0) {
+		while (atomic_load(&c->finished) < c->withdrawers) {
+			long seen = balance_get();
+			if (seen < atomic_load(&c->lowest_seen))
+				atomic_store(&c->lowest_seen, seen);
+		}
+		return;
+	}
+	long mine = 0;
+	while (balance_try_withdraw(c->amount))
+		mine++;
+	atomic_fetch_add(&c->successes, mine);
+	atomic_fetch_add(&c->finished, 1);
+}
+
+static void contention_rounds(long rounds, long funds_per_round)
+{
+	struct contention c = {.withdrawers = 6, .amount = 3};
+	for (long r = 0; r < rounds; r++) {
+		atomic_store(&c.successes, 0);
+		atomic_store(&c.lowest_seen, 0);
+		atomic_store(&c.finished, 0);
+		balance_set(funds_per_round * c.amount);
+		/* The observer stops when every withdrawer has been refused. */
+		harness_run_threads(c.withdrawers + 1, contend, &c);
+		long ok = atomic_load(&c.successes);
+		ck_assert_msg(ok == funds_per_round,
+			      "round %ld: the balance covered %ld withdrawals of %ld, but %ld "
+			      "try_withdraw calls succeeded (final balance %ld): the check and the "
+			      "update are not one atomic step",
+			      r, funds_per_round, c.amount, ok, balance_get());
+		ck_assert_msg(atomic_load(&c.lowest_seen) >= 0,
+			      "round %ld: an observer saw the balance at %ld; try_withdraw must "
+			      "never take it below zero, not even for a moment",
+			      r, atomic_load(&c.lowest_seen));
+		ck_assert_msg(balance_get() == 0, "round %ld: %ld left after all were refused", r,
+			      balance_get());
+	}
+}
+
+START_TEST(try_withdraw_contention)
+{
+	harness_perturb(HARNESS_PERTURB_HEAVY);
+	contention_rounds(harness_scaled(400), 2000);
+}
+END_TEST
+
+void harness_define(void)
+{
+	HARNESS_ADD(single_thread, 5);
+	HARNESS_ADD(seed_two_threads, 20);
+	HARNESS_ADD(many_threads_net, 20);
+	HARNESS_ADD(try_withdraw_contention, 30);
+}

@@ -1,0 +1,133 @@
+/*
+ * harness.h -- what every exercise harness shares.
+ *
+ * An exercise harness is one C file of Check tests (START_TEST ... END_TEST)
+ * plus a function harness_define() that lists them with HARNESS_ADD.  The
+ * common main() (main.c) runs exactly one named test per process, in Check's
+ * no-fork mode, because the grader already gives every run its own process,
+ * process group and time limit.
+ *
+ * Verdicts do not travel on stdout, which the student's code can flood or
+ * forge.  They go to a file descriptor the grader passes in HARNESS_VERDICT_FD,
+ * each record tagged with the per-run nonce from HARNESS_NONCE, and a run
+ * only counts when its "end" record arrives: a submission that calls exit(0)
+ * in the middle of a test never produces one.  Run by hand (no grader), the
+ * records go to stdout instead.
+ *
+ * Rules for test authors:
+ *  - ck_assert_* only on the test's own thread (no-fork Check longjmps).
+ *    Worker threads report with HARNESS_REQUIRE, which is thread-safe.
+ *  - Loop counts go through harness_scaled() so Helgrind runs can shrink them.
+ *  - harness_info() adds a line the student sees, pass or fail (measurements).
+ */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <check.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Register a START_TEST test with a watchdog limit in seconds (native run;
+ * the grader stretches it for sanitizer builds). */
+#define HARNESS_ADD(test, seconds) harness_add((test), (seconds))
+void harness_add(const TTest *test, double seconds);
+
+/* Defined by each exercise harness: calls HARNESS_ADD for every test. */
+void harness_define(void);
+
+/* --- reporting --------------------------------------------------------- */
+
+/* Fails the running test from any thread and ends the process. */
+#define HARNESS_REQUIRE(cond, ...)                                                                 \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			harness_fail_at(__FILE__, __LINE__, __VA_ARGS__);                          \
+	} while (0)
+_Noreturn void harness_fail_at(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A line of evidence shown with the verdict (figures measured, context). */
+void harness_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Extra lines for the hang report the watchdog writes when a test times out
+ * (for example who holds which lock).  Called on the watchdog thread while
+ * the test's threads are stuck; it must not take locks they may hold. */
+typedef void (*harness_hang_reporter)(void);
+void harness_on_hang(harness_hang_reporter reporter);
+
+/* --- stress and timing ------------------------------------------------- */
+
+/* n scaled by HARNESS_SCALE (1 natively, smaller under Helgrind), at least 1. */
+long harness_scaled(long n);
+
+/* The run's seed (HARNESS_SEED, or chosen from the clock and reported). */
+uint64_t harness_seed(void);
+
+/* A per-thread pseudo-random number; each thread's stream comes from the seed. */
+uint64_t harness_random(void);
+
+/* Starts n threads running fn(i, arg) that all begin at the same moment,
+ * then waits for all of them. */
+void harness_run_threads(unsigned n, void (*fn)(unsigned i, void *arg), void *arg);
+
+/* Monotonic clock in seconds, and this process's CPU time in seconds. */
+double harness_now(void);
+double harness_cpu_time(void);
+
+/* Number of CPUs this process may run on (sched_getaffinity). */
+unsigned harness_cpus(void);
+
+/* Sleeps the calling thread for the given number of microseconds. */
+void harness_sleep_us(unsigned us);
+
+/* --- schedule perturbation --------------------------------------------- */
+
+/*
+ * The grader renames the student object's calls to pthread mutex, condition
+ * variable, thread, fork and (in the ThreadSanitizer build) atomic functions
+ * to the harness_wrap_* functions in perturb.c (see wrap.syms), so only the
+ * student's calls are perturbed.  Rates are per thousand calls.
+ */
+struct harness_perturbation {
+	unsigned yield_rate;    /* sched_yield() before and after the call */
+	unsigned sleep_rate;    /* a short sleep instead of the yield */
+	unsigned sleep_max_us;  /* longest such sleep */
+	unsigned spurious_rate; /* condition waits that return at once */
+};
+void harness_perturb(struct harness_perturbation p);
+extern const struct harness_perturbation HARNESS_PERTURB_OFF, HARNESS_PERTURB_LIGHT,
+	HARNESS_PERTURB_HEAVY;
+
+/* Calls of the student's object, counted by the wrappers since start. */
+struct harness_calls {
+	unsigned long mutex_lock, mutex_unlock, cond_wait, cond_signal, cond_broadcast;
+	unsigned long thread_create, fork, spurious_wakeups;
+};
+struct harness_calls harness_calls(void);
+
+/* Makes the student's n-th fork() from now (1-based) fail with errno e;
+ * 0 turns it off. */
+void harness_fail_fork(unsigned n, int e);
+
+/* Lock state the wrappers track: which thread holds each of the student's
+ * mutexes and which mutex each thread waits for, with the student's code
+ * address of the call.  Read by hang reporters. */
+struct harness_lock_wait {
+	unsigned thread;      /* harness thread number, 0 = test's main thread */
+	const void *waiting;  /* mutex the thread is blocked on, or NULL */
+	const void *held[8];  /* mutexes it holds (first 8) */
+	const void *where;    /* return address in the student's code of the wait */
+};
+size_t harness_lock_snapshot(struct harness_lock_wait *out, size_t max);
+
+/* Names a mutex for reports ("account 3"); NULL forgets it. */
+void harness_name_lock(const void *mutex, const char *name);
+const char *harness_lock_name(const void *mutex);
+
+/* Prints a code address of the student's object as "addr:0x..." so the
+ * grader can turn it into file:line with the binary's debug information. */
+void harness_describe_address(const void *addr, char *buf, size_t len);
+
+#endif

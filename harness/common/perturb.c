@@ -1,0 +1,375 @@
+/*
+ * perturb.c -- the wrappers the student's object calls instead of pthreads.
+ *
+ * The grader rewrites the student object's references with
+ * `objcopy --redefine-syms=wrap.syms`, so pthread_mutex_lock in the student's
+ * code becomes harness_wrap_mutex_lock here, while the harness and libcheck
+ * keep calling the real functions.  The wrappers
+ *   - perturb the schedule: seeded yields and short sleeps around the call,
+ *     so rare interleavings become common;
+ *   - inject spurious wakeups into condition waits, as POSIX allows;
+ *   - count calls and track who holds and waits for which mutex, for the
+ *     hang report and for checks on how the student's code behaves;
+ *   - can make a chosen fork() fail.
+ * In the ThreadSanitizer build the compiler turns every atomic operation into
+ * a __tsan_atomic* call; those are wrapped too, which is the only way to
+ * widen the window of a load-then-store bug on atomics.
+ */
+#include "harness.h"
+#include "internal.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const struct harness_perturbation HARNESS_PERTURB_OFF = {0, 0, 0, 0};
+const struct harness_perturbation HARNESS_PERTURB_LIGHT = {50, 5, 50, 100};
+const struct harness_perturbation HARNESS_PERTURB_HEAVY = {250, 20, 200, 300};
+
+static struct harness_perturbation perturbation;
+
+static struct {
+	atomic_ulong mutex_lock, mutex_unlock, cond_wait, cond_signal, cond_broadcast;
+	atomic_ulong thread_create, fork, spurious_wakeups;
+} calls;
+
+static atomic_uint fork_fail_countdown;
+static int fork_fail_errno;
+
+void harness_perturb(struct harness_perturbation p) { perturbation = p; }
+
+void harness_perturb_init(void)
+{
+	(void)harness_seed();
+	perturbation = HARNESS_PERTURB_LIGHT;
+	if (getenv("HARNESS_NO_PERTURB"))
+		perturbation = HARNESS_PERTURB_OFF;
+}
+
+struct harness_calls harness_calls(void)
+{
+	return (struct harness_calls){
+		atomic_load(&calls.mutex_lock),	    atomic_load(&calls.mutex_unlock),
+		atomic_load(&calls.cond_wait),	    atomic_load(&calls.cond_signal),
+		atomic_load(&calls.cond_broadcast), atomic_load(&calls.thread_create),
+		atomic_load(&calls.fork),	    atomic_load(&calls.spurious_wakeups),
+	};
+}
+
+static bool chance(unsigned per_mille) { return per_mille && harness_random() % 1000 < per_mille; }
+
+/* A perturbation point: maybe yield, rarely sleep a little. */
+static void perturb(void)
+{
+	struct harness_perturbation p = perturbation;
+	if (chance(p.sleep_rate))
+		harness_sleep_us(1 + (unsigned)(harness_random() % (p.sleep_max_us + 1)));
+	else if (chance(p.yield_rate))
+		sched_yield();
+}
+
+/* --- lock tracking ------------------------------------------------------ */
+
+#define TRACKED_THREADS 512
+#define HELD_SLOTS 8
+
+struct thread_locks {
+	_Atomic(const void *) waiting;
+	_Atomic(const void *) where;
+	_Atomic(const void *) held[HELD_SLOTS];
+	atomic_bool used;
+};
+
+static struct thread_locks lock_table[TRACKED_THREADS];
+
+static struct thread_locks *my_locks(void)
+{
+	unsigned n = harness_thread_number();
+	struct thread_locks *t = &lock_table[n % TRACKED_THREADS];
+	atomic_store(&t->used, true);
+	return t;
+}
+
+static void note_held(struct thread_locks *t, const void *m, bool held)
+{
+	for (int i = 0; i < HELD_SLOTS; i++) {
+		const void *expected = held ? NULL : m;
+		if (atomic_compare_exchange_strong(&t->held[i], &expected, held ? m : NULL))
+			return;
+	}
+}
+
+size_t harness_lock_snapshot(struct harness_lock_wait *out, size_t max)
+{
+	size_t n = 0;
+	for (unsigned i = 0; i < TRACKED_THREADS && n < max; i++) {
+		struct thread_locks *t = &lock_table[i];
+		if (!atomic_load(&t->used))
+			continue;
+		out[n] = (struct harness_lock_wait){.thread = i};
+		out[n].waiting = atomic_load(&t->waiting);
+		out[n].where = atomic_load(&t->where);
+		for (int h = 0; h < HELD_SLOTS; h++)
+			out[n].held[h] = atomic_load(&t->held[h]);
+		n++;
+	}
+	return n;
+}
+
+#define NAMED_LOCKS 256
+static struct {
+	const void *mutex;
+	char name[48];
+} lock_names[NAMED_LOCKS];
+static pthread_mutex_t lock_names_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void harness_name_lock(const void *mutex, const char *name)
+{
+	pthread_mutex_lock(&lock_names_lock);
+	int free_slot = -1;
+	for (int i = 0; i < NAMED_LOCKS; i++) {
+		if (lock_names[i].mutex == mutex) {
+			free_slot = i;
+			break;
+		}
+		if (free_slot < 0 && lock_names[i].mutex == NULL)
+			free_slot = i;
+	}
+	if (free_slot >= 0) {
+		lock_names[free_slot].mutex = name ? mutex : NULL;
+		snprintf(lock_names[free_slot].name, sizeof lock_names[free_slot].name, "%s",
+			 name ? name : "");
+	}
+	pthread_mutex_unlock(&lock_names_lock);
+}
+
+/* Lock-free read: used from the watchdog while test threads may be stuck. */
+const char *harness_lock_name(const void *mutex)
+{
+	for (int i = 0; i < NAMED_LOCKS; i++)
+		if (mutex && lock_names[i].mutex == mutex)
+			return lock_names[i].name;
+	return NULL;
+}
+
+void harness_describe_address(const void *addr, char *buf, size_t len)
+{
+	extern const char __executable_start[];
+	snprintf(buf, len, "addr:%#lx",
+		 (unsigned long)((const char *)addr - __executable_start));
+}
+
+/* --- mutexes and condition variables ------------------------------------ */
+
+int harness_wrap_mutex_lock(pthread_mutex_t *m);
+int harness_wrap_mutex_trylock(pthread_mutex_t *m);
+int harness_wrap_mutex_unlock(pthread_mutex_t *m);
+int harness_wrap_cond_wait(pthread_cond_t *c, pthread_mutex_t *m);
+int harness_wrap_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *t);
+int harness_wrap_cond_signal(pthread_cond_t *c);
+int harness_wrap_cond_broadcast(pthread_cond_t *c);
+int harness_wrap_thread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *),
+			       void *arg);
+pid_t harness_wrap_fork(void);
+
+int harness_wrap_mutex_lock(pthread_mutex_t *m)
+{
+	struct thread_locks *t = my_locks();
+	atomic_fetch_add(&calls.mutex_lock, 1);
+	perturb();
+	atomic_store(&t->where, __builtin_return_address(0));
+	atomic_store(&t->waiting, m);
+	int r = pthread_mutex_lock(m);
+	atomic_store(&t->waiting, NULL);
+	if (r == 0)
+		note_held(t, m, true);
+	perturb();
+	return r;
+}
+
+int harness_wrap_mutex_trylock(pthread_mutex_t *m)
+{
+	perturb();
+	int r = pthread_mutex_trylock(m);
+	if (r == 0) {
+		atomic_fetch_add(&calls.mutex_lock, 1);
+		note_held(my_locks(), m, true);
+	}
+	return r;
+}
+
+int harness_wrap_mutex_unlock(pthread_mutex_t *m)
+{
+	atomic_fetch_add(&calls.mutex_unlock, 1);
+	note_held(my_locks(), m, false);
+	int r = pthread_mutex_unlock(m);
+	perturb();
+	return r;
+}
+
+/* A spurious wakeup as POSIX permits it: the mutex is released and retaken,
+ * and the wait returns 0 without any signal. */
+static bool spurious_wakeup(pthread_mutex_t *m)
+{
+	if (!chance(perturbation.spurious_rate))
+		return false;
+	atomic_fetch_add(&calls.spurious_wakeups, 1);
+	struct thread_locks *t = my_locks();
+	note_held(t, m, false);
+	pthread_mutex_unlock(m);
+	sched_yield();
+	pthread_mutex_lock(m);
+	note_held(t, m, true);
+	return true;
+}
+
+int harness_wrap_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+{
+	atomic_fetch_add(&calls.cond_wait, 1);
+	if (spurious_wakeup(m))
+		return 0;
+	struct thread_locks *t = my_locks();
+	note_held(t, m, false);
+	atomic_store(&t->where, __builtin_return_address(0));
+	int r = pthread_cond_wait(c, m);
+	note_held(t, m, true);
+	return r;
+}
+
+int harness_wrap_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ts)
+{
+	atomic_fetch_add(&calls.cond_wait, 1);
+	if (spurious_wakeup(m))
+		return 0;
+	struct thread_locks *t = my_locks();
+	note_held(t, m, false);
+	atomic_store(&t->where, __builtin_return_address(0));
+	int r = pthread_cond_timedwait(c, m, ts);
+	note_held(t, m, true);
+	return r;
+}
+
+int harness_wrap_cond_signal(pthread_cond_t *c)
+{
+	atomic_fetch_add(&calls.cond_signal, 1);
+	perturb();
+	return pthread_cond_signal(c);
+}
+
+int harness_wrap_cond_broadcast(pthread_cond_t *c)
+{
+	atomic_fetch_add(&calls.cond_broadcast, 1);
+	perturb();
+	return pthread_cond_broadcast(c);
+}
+
+/* --- threads and processes ---------------------------------------------- */
+
+struct student_thread {
+	void *(*fn)(void *);
+	void *arg;
+};
+
+static void *student_thread_main(void *p)
+{
+	struct student_thread s = *(struct student_thread *)p;
+	free(p);
+	harness_adopt_thread();
+	return s.fn(s.arg);
+}
+
+int harness_wrap_thread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *),
+			       void *arg)
+{
+	atomic_fetch_add(&calls.thread_create, 1);
+	struct student_thread *s = malloc(sizeof *s);
+	if (!s)
+		return EAGAIN;
+	*s = (struct student_thread){fn, arg};
+	int r = pthread_create(t, a, student_thread_main, s);
+	if (r != 0)
+		free(s);
+	perturb();
+	return r;
+}
+
+void harness_fail_fork(unsigned n, int e)
+{
+	fork_fail_errno = e;
+	atomic_store(&fork_fail_countdown, n);
+}
+
+pid_t harness_wrap_fork(void)
+{
+	atomic_fetch_add(&calls.fork, 1);
+	unsigned left = atomic_load(&fork_fail_countdown);
+	while (left > 0 && !atomic_compare_exchange_weak(&fork_fail_countdown, &left, left - 1))
+		;
+	if (left == 1) {
+		errno = fork_fail_errno;
+		return -1;
+	}
+	return fork();
+}
+
+/* --- atomics (ThreadSanitizer build only) ------------------------------- */
+
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#include <sanitizer/tsan_interface_atomic.h>
+
+#define WRAP_LOAD(bits)                                                                            \
+	__tsan_atomic##bits harness_wrap_atomic##bits##_load(                                      \
+		const volatile __tsan_atomic##bits *a, __tsan_memory_order mo);                    \
+	__tsan_atomic##bits harness_wrap_atomic##bits##_load(                                      \
+		const volatile __tsan_atomic##bits *a, __tsan_memory_order mo)                     \
+	{                                                                                          \
+		perturb();                                                                         \
+		return __tsan_atomic##bits##_load(a, mo);                                          \
+	}
+#define WRAP_STORE(bits)                                                                           \
+	void harness_wrap_atomic##bits##_store(volatile __tsan_atomic##bits *a,                    \
+					       __tsan_atomic##bits v, __tsan_memory_order mo);     \
+	void harness_wrap_atomic##bits##_store(volatile __tsan_atomic##bits *a,                    \
+					       __tsan_atomic##bits v, __tsan_memory_order mo)      \
+	{                                                                                          \
+		perturb();                                                                         \
+		__tsan_atomic##bits##_store(a, v, mo);                                             \
+	}
+#define WRAP_RMW(bits, op)                                                                         \
+	__tsan_atomic##bits harness_wrap_atomic##bits##_##op(                                      \
+		volatile __tsan_atomic##bits *a, __tsan_atomic##bits v, __tsan_memory_order mo);  \
+	__tsan_atomic##bits harness_wrap_atomic##bits##_##op(                                      \
+		volatile __tsan_atomic##bits *a, __tsan_atomic##bits v, __tsan_memory_order mo)   \
+	{                                                                                          \
+		perturb();                                                                         \
+		return __tsan_atomic##bits##_##op(a, v, mo);                                       \
+	}
+#define WRAP_CAS(bits, kind)                                                                       \
+	int harness_wrap_atomic##bits##_compare_exchange_##kind(                                   \
+		volatile __tsan_atomic##bits *a, __tsan_atomic##bits *c, __tsan_atomic##bits v,   \
+		__tsan_memory_order mo, __tsan_memory_order fail_mo);                              \
+	int harness_wrap_atomic##bits##_compare_exchange_##kind(                                   \
+		volatile __tsan_atomic##bits *a, __tsan_atomic##bits *c, __tsan_atomic##bits v,   \
+		__tsan_memory_order mo, __tsan_memory_order fail_mo)                               \
+	{                                                                                          \
+		perturb();                                                                         \
+		return __tsan_atomic##bits##_compare_exchange_##kind(a, c, v, mo, fail_mo);        \
+	}
+#define WRAP_ALL(bits)                                                                             \
+	WRAP_LOAD(bits)                                                                            \
+	WRAP_STORE(bits)                                                                           \
+	WRAP_RMW(bits, exchange)                                                                   \
+	WRAP_RMW(bits, fetch_add)                                                                  \
+	WRAP_RMW(bits, fetch_sub)                                                                  \
+	WRAP_CAS(bits, weak)                                                                       \
+	WRAP_CAS(bits, strong)
+
+WRAP_ALL(32)
+WRAP_ALL(64)
+#endif
+#endif
