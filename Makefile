@@ -4,9 +4,9 @@
 #   make test            the grader's own tests
 #
 # Harnesses are built in three variants, one folder each under build/:
-#   plain  gcc -O2          functional and timing runs
+#   fast   gcc -O2 -g       timing runs
 #   tsan   clang -O1 -fsanitize=thread
-#   debug  gcc -O0 -g       runs under Valgrind's Helgrind
+#   debug  gcc -O0 -g       functional runs, and Helgrind
 # The grader compiles the student's file itself, per variant, and links it
 # with these.  Adding an exercise needs a folder in exercises/, solutions/
 # and harness/ (with a rubric.json), and its name in EXERCISES.
@@ -21,13 +21,13 @@ STD := -std=c11 -D_GNU_SOURCE
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
-CC_plain := gcc
-CFLAGS_plain := -O2 -g
+CC_fast := gcc
+CFLAGS_fast := -O2 -g
 CC_tsan := clang
 CFLAGS_tsan := -O1 -g -fsanitize=thread
 CC_debug := gcc
 CFLAGS_debug := -O0 -g
-VARIANTS := plain tsan debug
+VARIANTS := fast tsan debug
 
 # Exercises that have a harness so far.
 HARNESSED := $(notdir $(patsubst %/,%,$(dir $(wildcard harness/*/rubric.json))))
@@ -70,10 +70,10 @@ harnesses: $(foreach v,$(VARIANTS),$(BUILD)/$(v)/libharness.a \
 
 $(BUILD)/grader/%.o: grader/%.c $(wildcard grader/*.h) | tools
 	@mkdir -p $(@D)
-	$(CC_plain) $(GRADER_CFLAGS) -c $< -o $@
+	$(CC_fast) $(GRADER_CFLAGS) -c $< -o $@
 
 $(BUILD)/grader/grader: $(BUILD)/grader/main.o $(GRADER_OBJ)
-	$(CC_plain) -o $@ $^ $(GRADER_LIBS)
+	$(CC_fast) -o $@ $^ $(GRADER_LIBS)
 
 # Says which tool is missing and how to install it, instead of a cryptic error.
 tools:
@@ -87,7 +87,7 @@ TEST_CFLAGS := $(STD) $(WARN) -O1 -g $(CHECK_CFLAGS) $(shell pkg-config --cflags
 
 $(BUILD)/tests/%: tests/%.c $(GRADER_OBJ) | tools
 	@mkdir -p $(@D)
-	$(CC_plain) $(TEST_CFLAGS) -Igrader $< $(GRADER_OBJ) -o $@ $(CHECK_LIBS) $(GRADER_LIBS)
+	$(CC_fast) $(TEST_CFLAGS) -Igrader $< $(GRADER_OBJ) -o $@ $(CHECK_LIBS) $(GRADER_LIBS)
 
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c))
 
