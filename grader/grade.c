@@ -28,18 +28,25 @@
 
 enum { OUTPUT_CAP = 64 * 1024, OUTPUT_TAIL_LINES = 15 };
 
+struct harness_test {
+	char name[128];
+	double seconds;
+};
+
 /* How much longer a run may take in each tool than natively. */
-static double stretch(const struct rubric_test *t)
+static double tool_factor(const struct rubric_test *t)
 {
 	if (t->check == CHECK_HELGRIND)
 		return 8;
 	return t->variant == VARIANT_TSAN ? 4 : 1;
 }
 
-struct harness_test {
-	char name[128];
-	double seconds;
-};
+/* The watchdog's stretch for this run: the rubric's timeout, if it sets
+ * one, replaces the harness's native limit times the tool's factor. */
+static double stretch(const struct rubric_test *t, const struct harness_test *h)
+{
+	return t->timeout > 0 ? t->timeout / h->seconds : tool_factor(t);
+}
 
 struct context {
 	const struct grader_config *cfg;
@@ -196,7 +203,7 @@ static void show_output_tail(const struct run_result *r, struct text *out)
 
 /* The run's whole environment: nothing of the grader's leaks in. */
 static void run_environment(const struct context *c, const struct rubric_test *t,
-			    const char *nonce, char *env[])
+			    const struct harness_test *h, const char *nonce, char *env[])
 {
 	size_t n = 0;
 	char scale[64] = "";
@@ -210,10 +217,10 @@ static void run_environment(const struct context *c, const struct rubric_test *t
 	if (asprintf(&env[n++], "HOME=%s", c->run_dir) < 0 ||
 	    asprintf(&env[n++], "HARNESS_SEED=%llu", (unsigned long long)c->cfg->seed) < 0 ||
 	    asprintf(&env[n++], "HARNESS_NONCE=%s", nonce) < 0 ||
-	    asprintf(&env[n++], "HARNESS_TIMEOUT_FACTOR=%g", stretch(t)) < 0 ||
+	    asprintf(&env[n++], "HARNESS_TIMEOUT_FACTOR=%g", stretch(t, h)) < 0 ||
 	    asprintf(&env[n++],
 		     "TSAN_OPTIONS=log_path=%s/tsan halt_on_error=0 report_signal_unsafe=1 "
-		     "second_deadlock_stack=1 detect_deadlocks=1 history_size=4",
+		     "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0",
 		     c->run_dir) < 0)
 		abort();
 	env[n] = NULL;
@@ -235,7 +242,7 @@ static bool run_once(struct context *c, const struct rubric_test *t,
 	make_nonce(nonce, sizeof nonce);
 	fresh_dir(c->run_dir);
 	char *env[16];
-	run_environment(c, t, nonce, env);
+	run_environment(c, t, h, nonce, env);
 	char log_file[4300];
 	snprintf(log_file, sizeof log_file, "--log-file=%s/helgrind.%%p", c->run_dir);
 	char *helgrind[] = {"valgrind", "--tool=helgrind", "--error-exitcode=99",
@@ -245,7 +252,7 @@ static bool run_once(struct context *c, const struct rubric_test *t,
 		.argv = t->check == CHECK_HELGRIND ? helgrind : native,
 		.env = env,
 		.cwd = c->run_dir,
-		.timeout = h->seconds * stretch(t) + 10,
+		.timeout = h->seconds * stretch(t, h) + 10,
 		.output_cap = OUTPUT_CAP,
 		.verdict_channel = true,
 		.limit_resources = true,

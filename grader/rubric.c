@@ -99,6 +99,7 @@ static int read_test(const char *path, size_t i, json_t *entry, struct rubric_te
 			    path, t->name);
 	t->variant = (enum variant)v;
 	t->scale = json_number_value(json_object_get(entry, "scale"));
+	t->timeout = json_number_value(json_object_get(entry, "timeout"));
 	json_t *repeat = json_object_get(entry, "repeat");
 	t->repeat = json_is_integer(repeat) ? (int)json_integer_value(repeat) : 1;
 	if (t->repeat < 1)

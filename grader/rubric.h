@@ -20,6 +20,8 @@ struct rubric_test {
 	double points;
 	double scale;          /* HARNESS_SCALE; 0: not set */
 	int repeat;            /* runs that must all pass */
+	double timeout;        /* seconds for one run in its tool; 0: the harness's
+				  limit stretched for the tool */
 	char *readme;          /* anchor in the exercise README, or NULL */
 	char **forbid, **require;  /* rules: symbol patterns, NULL-terminated */
 	char *forbid_why, *require_why;

@@ -35,11 +35,8 @@
 
 enum { VERDICT_FD = 3, VERDICT_CAP = 1 << 20, GRACE_SECONDS = 10 };
 
-static pid_t grader_pid;
-
 void run_init(void)
 {
-	grader_pid = getpid();
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -183,12 +180,12 @@ static bool wait_until(pid_t pid, double deadline, int *status)
 	return true;
 }
 
-static _Noreturn void keeper_main(const struct run_spec *spec, int out_fd, int verdict_fd,
-				  int status_fd)
+static _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int out_fd,
+				  int verdict_fd, int status_fd)
 {
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != grader_pid)
+	if (getppid() != grader) /* the grader died before the line above */
 		_exit(1);
 	double start = now();
 	pid_t pid = fork();
@@ -295,13 +292,14 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 		return;
 	}
 	double start = now();
+	pid_t grader = getpid();
 	pid_t keeper = fork();
 	if (keeper == 0) {
 		close(out[0]);
 		close(status[0]);
 		if (verdict[0] >= 0)
 			close(verdict[0]);
-		keeper_main(spec, out[1], verdict[1], status[1]);
+		keeper_main(spec, grader, out[1], verdict[1], status[1]);
 	}
 	close(out[1]);
 	close(status[1]);

@@ -107,7 +107,7 @@ static void *watchdog(void *arg)
 {
 	double seconds = *(double *)arg;
 	harness_sleep_us((unsigned)(seconds * 1e6));
-	harness_recordf("fail", "-: the test did not finish within %.0f s: "
+	harness_recordf("fail", "the test did not finish within %.0f s: "
 				"something blocks forever or loops", seconds);
 	if (hang_reporter)
 		hang_reporter();
@@ -161,7 +161,7 @@ static int run_one(const struct registered_test *t)
 	int ran = srunner_ntests_run(runner);
 	TestResult **results = srunner_results(runner);
 	if (ran != 1) {
-		harness_recordf("fail", "-: harness error: %d results for one test", ran);
+		harness_recordf("fail", "harness error: %d results for one test", ran);
 	} else if (tr_rtype(results[0]) == CK_PASS) {
 		harness_recordf("pass", "%s", t->test->name);
 	} else {
