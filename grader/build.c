@@ -31,10 +31,10 @@ struct variant_tools {
 };
 
 static const struct variant_tools tools[VARIANT_COUNT] = {
-	[VARIANT_DEBUG] = {"gcc", {"-O0", "-g", NULL}, NULL},
-	[VARIANT_FAST] = {"gcc", {"-O2", "-g", NULL}, NULL},
-	/* -O0: at -O1 clang folds `b += n; b -= n;` and the race disappears */
-	[VARIANT_TSAN] = {"clang", {"-O0", "-g", "-fsanitize=thread", NULL}, "-fsanitize=thread"},
+    [VARIANT_DEBUG] = {"gcc", {"-O0", "-g", NULL}, NULL},
+    [VARIANT_FAST] = {"gcc", {"-O2", "-g", NULL}, NULL},
+    /* -O0: at -O1 clang folds `b += n; b -= n;` and the race disappears */
+    [VARIANT_TSAN] = {"clang", {"-O0", "-g", "-fsanitize=thread", NULL}, "-fsanitize=thread"},
 };
 
 static char *path_join(const char *a, const char *b, const char *c)
@@ -87,7 +87,7 @@ static int run_logged(char *const argv[], struct build *b, struct text *log)
 }
 
 static int compile(const struct grader_config *cfg, const char *exercise, enum variant v,
-		   struct build *b, struct text *log)
+                   struct build *b, struct text *log)
 {
 	const struct variant_tools *t = &tools[v];
 	char *include = NULL;
@@ -117,7 +117,7 @@ static int add_words(const char **argv, int n, int max, char *words)
 }
 
 static int wrap_and_link(const struct grader_config *cfg, const char *exercise, enum variant v,
-			 struct build *b, struct text *log)
+                         struct build *b, struct text *log)
 {
 	char *dir = path_join(cfg->work, exercise, variant_name(v));
 	char *wrapped = path_join(dir, "student-wrapped.o", NULL);
@@ -130,12 +130,12 @@ static int wrap_and_link(const struct grader_config *cfg, const char *exercise, 
 
 	char *harness = NULL, *common = NULL;
 	if (asprintf(&harness, "%s/build/%s/%s/harness.a", cfg->root, variant_name(v), exercise) <
-		    0 ||
+	        0 ||
 	    asprintf(&common, "%s/build/%s/libharness.a", cfg->root, variant_name(v)) < 0)
 		abort();
 	char libs[] = CHECK_LIBS;
-	const char *argv[32] = {tools[v].cc, "-o", b->binary[v], wrapped, "-Wl,--start-group",
-				harness, common, "-Wl,--end-group"};
+	const char *argv[32] = {tools[v].cc,         "-o",    b->binary[v], wrapped,
+	                        "-Wl,--start-group", harness, common,       "-Wl,--end-group"};
 	int n = 8;
 	if (tools[v].link_flag)
 		argv[n++] = tools[v].link_flag;
@@ -196,7 +196,7 @@ int build_submission(const struct grader_config *cfg, const char *exercise, stru
 			struct text scratch = {0};
 			struct text *where = v == 0 ? &log : &scratch;
 			b->ok = compile(cfg, exercise, (enum variant)v, b, where) == 0 &&
-				wrap_and_link(cfg, exercise, (enum variant)v, b, where) == 0;
+			        wrap_and_link(cfg, exercise, (enum variant)v, b, where) == 0;
 			if (!b->ok && v != 0)
 				text_add(&log, scratch.data ? scratch.data : "");
 			text_free(&scratch);

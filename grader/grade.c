@@ -161,7 +161,7 @@ static char *symbolize(const struct context *c, const char *binary, const char *
 		char *colon = strrchr(location, ':');
 		if (colon && strncmp(location, c->build->source, (size_t)(colon - location)) == 0)
 			text_printf(&out, "%s:%d in %s()", c->build->shown_path, atoi(colon + 1),
-				    function);
+			            function);
 		else
 			text_printf(&out, "%s", function);
 		free(where);
@@ -183,7 +183,7 @@ static void explain_end(const struct run_result *r, struct text *out)
 		text_add(out, " (abort(): a failed assert, a double free, or a sanitizer)");
 	else if (r->exited)
 		text_add(out, ": something called exit() during the test; your functions must "
-			      "return to their caller, not end the process");
+		              "return to their caller, not end the process");
 	text_add(out, ".\n");
 }
 
@@ -198,19 +198,19 @@ static void show_output_tail(const struct run_result *r, struct text *out)
 		if (*--start == '\n')
 			lines++;
 	text_printf(out, "its last output%s:\n%s%s", r->output_total > OUTPUT_CAP ? " (cut)" : "",
-		    start, start[strlen(start) - 1] == '\n' ? "" : "\n");
+	            start, start[strlen(start) - 1] == '\n' ? "" : "\n");
 }
 
 /* The run's whole environment: nothing of the grader's leaks in. */
 static void run_environment(const struct context *c, const struct rubric_test *t,
-			    const struct harness_test *h, const char *nonce, char *env[])
+                            const struct harness_test *h, const char *nonce, char *env[])
 {
 	size_t n = 0;
 	char scale[64] = "";
 	if (t->scale > 0)
 		snprintf(scale, sizeof scale, "HARNESS_SCALE=%g", t->scale);
 	const char *fixed[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C",
-			       "HARNESS_VERDICT_FD=3", scale};
+	                       "HARNESS_VERDICT_FD=3", scale};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		if (*fixed[i])
 			env[n++] = strdup(fixed[i]);
@@ -218,10 +218,11 @@ static void run_environment(const struct context *c, const struct rubric_test *t
 	    asprintf(&env[n++], "HARNESS_SEED=%llu", (unsigned long long)c->cfg->seed) < 0 ||
 	    asprintf(&env[n++], "HARNESS_NONCE=%s", nonce) < 0 ||
 	    asprintf(&env[n++], "HARNESS_TIMEOUT_FACTOR=%g", stretch(t, h)) < 0 ||
-	    asprintf(&env[n++],
-		     "TSAN_OPTIONS=log_path=%s/tsan halt_on_error=0 report_signal_unsafe=1 "
-		     "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0",
-		     c->run_dir) < 0)
+	    asprintf(
+	        &env[n++],
+	        "TSAN_OPTIONS=log_path=%s/tsan halt_on_error=0 report_signal_unsafe=1 "
+	        "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0",
+	        c->run_dir) < 0)
 		abort();
 	env[n] = NULL;
 }
@@ -233,8 +234,8 @@ static void free_environment(char *env[])
 }
 
 /* One run of a harness test; true if it passed.  Explains a failure. */
-static bool run_once(struct context *c, const struct rubric_test *t,
-		     const struct harness_test *h, struct text *why)
+static bool run_once(struct context *c, const struct rubric_test *t, const struct harness_test *h,
+                     struct text *why)
 {
 	enum variant v = t->variant;
 	const char *binary = c->build->binary[v];
@@ -245,17 +246,18 @@ static bool run_once(struct context *c, const struct rubric_test *t,
 	run_environment(c, t, h, nonce, env);
 	char log_file[4300];
 	snprintf(log_file, sizeof log_file, "--log-file=%s/helgrind.%%p", c->run_dir);
-	char *helgrind[] = {"valgrind", "--tool=helgrind", "--error-exitcode=99",
-			    "--fullpath-after=", log_file, (char *)binary, (char *)h->name, NULL};
+	char *helgrind[] = {
+	    "valgrind", "--tool=helgrind", "--error-exitcode=99", "--fullpath-after=",
+	    log_file,   (char *)binary,    (char *)h->name,       NULL};
 	char *native[] = {(char *)binary, (char *)h->name, NULL};
 	struct run_spec spec = {
-		.argv = t->check == CHECK_HELGRIND ? helgrind : native,
-		.env = env,
-		.cwd = c->run_dir,
-		.timeout = h->seconds * stretch(t, h) + 10,
-		.output_cap = OUTPUT_CAP,
-		.verdict_channel = true,
-		.limit_resources = true,
+	    .argv = t->check == CHECK_HELGRIND ? helgrind : native,
+	    .env = env,
+	    .cwd = c->run_dir,
+	    .timeout = h->seconds * stretch(t, h) + 10,
+	    .output_cap = OUTPUT_CAP,
+	    .verdict_channel = true,
+	    .limit_resources = true,
 	};
 	struct run_result r;
 	run_command(&spec, &r);
@@ -268,18 +270,20 @@ static bool run_once(struct context *c, const struct rubric_test *t,
 		bool tsan = t->check == CHECK_TSAN;
 		char *log = read_logs(c->run_dir, tsan ? "tsan" : "helgrind");
 		int reports = (tsan ? tsan_explain : helgrind_explain)(
-			log, c->build->source, c->build->shown_path, &evidence);
+		    log, c->build->source, c->build->shown_path, &evidence);
 		passed = reports == 0 && verdict.ended;
 		if (!passed && reports == 0) {
 			text_printf(&evidence, "under %s, ", tsan ? "ThreadSanitizer" : "Helgrind");
 			if (verdict.failure)
-				text_printf(&evidence, "the test failed first: %s\n", verdict.failure);
+				text_printf(&evidence, "the test failed first: %s\n",
+				            verdict.failure);
 			else
 				explain_end(&r, &evidence);
 			show_output_tail(&r, &evidence);
 		}
 		if (c->cfg->verbose && *log)
-			text_printf(&evidence, "--- raw %s log ---\n%s", tsan ? "ThreadSanitizer" : "Helgrind", log);
+			text_printf(&evidence, "--- raw %s log ---\n%s",
+			            tsan ? "ThreadSanitizer" : "Helgrind", log);
 		free(log);
 	} else {
 		passed = verdict.passed;
@@ -297,7 +301,7 @@ static bool run_once(struct context *c, const struct rubric_test *t,
 	}
 	if (r.leftover_processes > 0)
 		text_printf(&evidence, "(%d process%s left running were killed)\n",
-			    r.leftover_processes, r.leftover_processes == 1 ? "" : "es");
+		            r.leftover_processes, r.leftover_processes == 1 ? "" : "es");
 	char *shown = symbolize(c, binary, evidence.data ? evidence.data : "");
 	text_add(why, shown);
 	free(shown);
@@ -317,12 +321,12 @@ static bool grade_test(struct context *c, const struct rubric_test *t, struct te
 	if (t->check == CHECK_BUILD) {
 		if (c->build->warnings)
 			text_printf(why, "%d warning%s:\n%s", c->build->warnings,
-				    c->build->warnings == 1 ? "" : "s", c->build->log);
+			            c->build->warnings == 1 ? "" : "s", c->build->log);
 		return true;
 	}
 	if (t->check == CHECK_RULES)
 		return rules_check(t, c->build->object[t->variant], c->build->source,
-				   c->build->shown_path, why);
+		                   c->build->shown_path, why);
 	const struct harness_test *h = find_test(c, t->test);
 	for (int i = 0; i < t->repeat; i++) {
 		if (!run_once(c, t, h, why)) {
@@ -337,15 +341,15 @@ static bool grade_test(struct context *c, const struct rubric_test *t, struct te
 /* Every rubric test must name a test the harness has: a typo is the
  * instructor's to fix, not a student's lost points. */
 static int check_rubric(const struct context *c, const struct rubric *rubric, char *err,
-			size_t errlen)
+                        size_t errlen)
 {
 	for (size_t i = 0; i < rubric->count; i++) {
 		const char *name = rubric->tests[i].test;
 		if (name && !find_test(c, name)) {
 			snprintf(err, errlen,
-				 "harness/%s/rubric.json: \"%s\" runs test \"%s\", which "
-				 "harness/%s/ does not define (see --list)",
-				 c->exercise, rubric->tests[i].name, name, c->exercise);
+			         "harness/%s/rubric.json: \"%s\" runs test \"%s\", which "
+			         "harness/%s/ does not define (see --list)",
+			         c->exercise, rubric->tests[i].name, name, c->exercise);
 			return -1;
 		}
 	}
@@ -353,7 +357,7 @@ static int check_rubric(const struct context *c, const struct rubric *rubric, ch
 }
 
 int grade_exercise(const struct grader_config *cfg, const char *exercise, struct results *res,
-		   char *err, size_t errlen)
+                   char *err, size_t errlen)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/harness/%s/rubric.json", cfg->root, exercise);
@@ -375,26 +379,28 @@ int grade_exercise(const struct grader_config *cfg, const char *exercise, struct
 		report_progress(exercise, t->name);
 		struct text why = {0};
 		double start = now();
-		bool passed = t->check == CHECK_BUILD && !build.ok ? false : grade_test(&c, t, &why);
+		bool passed =
+		    t->check == CHECK_BUILD && !build.ok ? false : grade_test(&c, t, &why);
 		if (t->check == CHECK_BUILD && !build.ok)
-			text_printf(&why, "%s does not compile or link:\n%s", build.shown_path, build.log);
+			text_printf(&why, "%s does not compile or link:\n%s", build.shown_path,
+			            build.log);
 		if (!passed) {
 			text_printf(&why, "seed %llu: reproduce with make grade EX=%s SEED=%llu\n",
-				    (unsigned long long)cfg->seed, exercise,
-				    (unsigned long long)cfg->seed);
+			            (unsigned long long)cfg->seed, exercise,
+			            (unsigned long long)cfg->seed);
 			if (t->readme)
 				text_printf(&why, "see exercises/%s/README.md#%s\n", exercise,
-					    t->readme);
+				            t->readme);
 		}
 		struct outcome o = {
-			.exercise = strdup(exercise),
-			.name = strdup(t->name),
-			.check = t->check,
-			.passed = passed,
-			.score = passed ? t->points : 0,
-			.max_score = t->points,
-			.seconds = now() - start,
-			.output = text_take(&why),
+		    .exercise = strdup(exercise),
+		    .name = strdup(t->name),
+		    .check = t->check,
+		    .passed = passed,
+		    .score = passed ? t->points : 0,
+		    .max_score = t->points,
+		    .seconds = now() - start,
+		    .output = text_take(&why),
 		};
 		results_add(res, o);
 		report_test(&res->items[res->count - 1]);

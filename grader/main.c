@@ -23,9 +23,9 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: grader [--root DIR] [--src DIR] [--json FILE] [--seed N] [--work DIR]\n"
-	"              [--verbose] EXERCISE...\n"
-	"Normally run as: make grade [EX=\"balance deadlock\"] [SRC=dir] [JSON=file] [SEED=n]\n";
+    "usage: grader [--root DIR] [--src DIR] [--json FILE] [--seed N] [--work DIR]\n"
+    "              [--verbose] EXERCISE...\n"
+    "Normally run as: make grade [EX=\"balance deadlock\"] [SRC=dir] [JSON=file] [SEED=n]\n";
 
 static bool on_path(const char *tool)
 {
@@ -45,14 +45,15 @@ static int check_tools(void)
 {
 	static const struct {
 		const char *tool, *package;
-	} needed[] = {{"gcc", "build-essential"}, {"clang", "clang"},	{"valgrind", "valgrind"},
-		      {"objcopy", "binutils"},	  {"nm", "binutils"},	{"addr2line", "binutils"}};
+	} needed[] = {{"gcc", "build-essential"}, {"clang", "clang"}, {"valgrind", "valgrind"},
+	              {"objcopy", "binutils"},    {"nm", "binutils"}, {"addr2line", "binutils"}};
 	int missing = 0;
 	for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++) {
 		if (on_path(needed[i].tool))
 			continue;
-		fprintf(stderr, "grader: %s not found; install it with: sudo apt-get install -y %s\n",
-			needed[i].tool, needed[i].package);
+		fprintf(stderr,
+		        "grader: %s not found; install it with: sudo apt-get install -y %s\n",
+		        needed[i].tool, needed[i].package);
 		missing++;
 	}
 	return missing;
@@ -68,32 +69,47 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"root", required_argument, NULL, 'r'}, {"src", required_argument, NULL, 's'},
-		{"json", required_argument, NULL, 'j'}, {"seed", required_argument, NULL, 'S'},
-		{"work", required_argument, NULL, 'w'}, {"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},	{NULL, 0, NULL, 0}};
+	    {"root", required_argument, NULL, 'r'}, {"src", required_argument, NULL, 's'},
+	    {"json", required_argument, NULL, 'j'}, {"seed", required_argument, NULL, 'S'},
+	    {"work", required_argument, NULL, 'w'}, {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
 	const char *root = ".", *json = NULL, *work = NULL;
 	struct grader_config cfg = {.src = "exercises", .seed = 0};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
-		case 'r': root = optarg; break;
-		case 's': cfg.src = optarg; break;
-		case 'j': json = optarg; break;
-		case 'w': work = optarg; break;
-		case 'v': cfg.verbose = true; break;
+		case 'r':
+			root = optarg;
+			break;
+		case 's':
+			cfg.src = optarg;
+			break;
+		case 'j':
+			json = optarg;
+			break;
+		case 'w':
+			work = optarg;
+			break;
+		case 'v':
+			cfg.verbose = true;
+			break;
 		case 'S': {
 			char *end;
 			cfg.seed = strtoull(optarg, &end, 10);
 			if (*end || cfg.seed == 0) {
-				fprintf(stderr, "grader: SEED must be a positive number, not '%s'\n",
-					optarg);
+				fprintf(stderr,
+				        "grader: SEED must be a positive number, not '%s'\n",
+				        optarg);
 				return 2;
 			}
 			break;
 		}
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
 		}
 	}
 	if (optind == argc) {
@@ -114,7 +130,7 @@ int main(int argc, char **argv)
 	cfg.work = work_abs;
 	if (access(cfg.src, R_OK | X_OK) != 0) {
 		fprintf(stderr, "grader: submission folder '%s' not found (SRC=%s)\n", cfg.src,
-			cfg.src);
+		        cfg.src);
 		return 2;
 	}
 	for (int i = optind; i < argc; i++) {
@@ -133,8 +149,8 @@ int main(int argc, char **argv)
 	run_init();
 	report_init();
 	report_header(cfg.src, (unsigned long long)cfg.seed,
-		      "one process group per run under a subreaper keeper; time limits; output "
-		      "capped at 64 KiB; no core files; files up to 64 MiB");
+	              "one process group per run under a subreaper keeper; time limits; output "
+	              "capped at 64 KiB; no core files; files up to 64 MiB");
 	struct results results = {.seed = cfg.seed};
 	double start = now();
 	char err[8192] = "";

@@ -54,8 +54,8 @@ static void nap_ms(long ms)
 	nanosleep(&t, NULL);
 }
 
-/* Sends SIGKILL to every process whose parent is `parent`, except `spare`. */
-static int kill_children_of(pid_t parent, const pid_t *spare, size_t nspare)
+/* Sends SIGKILL to every process whose parent is `parent`. */
+static int kill_children_of(pid_t parent)
 {
 	DIR *proc = opendir("/proc");
 	if (!proc)
@@ -84,12 +84,9 @@ static int kill_children_of(pid_t parent, const pid_t *spare, size_t nspare)
 			continue;
 		if (ppid != parent)
 			continue;
-		bool spared = false;
-		for (size_t i = 0; i < nspare; i++)
-			spared |= spare[i] == pid;
 		/* ThreadSanitizer's own symbolizer is expected, not the student's. */
 		bool symbolizer = strstr(stat, "(llvm-symbolizer") != NULL;
-		if (!spared && kill(pid, SIGKILL) == 0 && !symbolizer)
+		if (kill(pid, SIGKILL) == 0 && !symbolizer)
 			killed++;
 	}
 	closedir(proc);
@@ -101,7 +98,7 @@ static int sweep_children(void)
 {
 	int killed = 0;
 	for (int round = 0; round < 10000; round++) {
-		killed += kill_children_of(getpid(), NULL, 0);
+		killed += kill_children_of(getpid());
 		pid_t w;
 		while ((w = waitpid(-1, NULL, WNOHANG)) > 0)
 			;
@@ -181,7 +178,7 @@ static bool wait_until(pid_t pid, double deadline, int *status)
 }
 
 static _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int out_fd,
-				  int verdict_fd, int status_fd)
+                                  int verdict_fd, int status_fd)
 {
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -220,7 +217,7 @@ static _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int
 		dprintf(status_fd, "end signal %d %.3f %d\n", WTERMSIG(status), seconds, leftover);
 	else
 		dprintf(status_fd, "end exited %d %.3f %d\n", WEXITSTATUS(status), seconds,
-			leftover);
+		        leftover);
 	_exit(0);
 }
 
@@ -280,7 +277,10 @@ static void parse_status(const char *text, struct run_result *r)
 	}
 }
 
-static void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+static void set_nonblocking(int fd)
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
 
 void run_command(const struct run_spec *spec, struct run_result *r)
 {
@@ -371,8 +371,8 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 int run_tool(char *const argv[], double timeout, char **output)
 {
 	extern char **environ;
-	struct run_spec spec = {.argv = argv, .env = environ, .timeout = timeout,
-				.output_cap = 256 * 1024};
+	struct run_spec spec = {
+	    .argv = argv, .env = environ, .timeout = timeout, .output_cap = 256 * 1024};
 	struct run_result r;
 	run_command(&spec, &r);
 	*output = r.output;

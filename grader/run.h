@@ -8,26 +8,26 @@
 #include <stddef.h>
 
 struct run_spec {
-	char *const *argv;       /* argv[0] is looked up in PATH */
-	char *const *env;        /* the whole environment of the command */
-	const char *cwd;         /* NULL: the grader's */
-	double timeout;          /* wall-clock seconds before the group is killed */
-	size_t output_cap;       /* bytes of stdout+stderr kept (the rest is counted) */
-	bool verdict_channel;    /* pass a pipe as fd 3 for harness verdicts */
-	bool limit_resources;    /* apply the rlimits of an untrusted run */
+	char *const *argv;    /* argv[0] is looked up in PATH */
+	char *const *env;     /* the whole environment of the command */
+	const char *cwd;      /* NULL: the grader's */
+	double timeout;       /* wall-clock seconds before the group is killed */
+	size_t output_cap;    /* bytes of stdout+stderr kept (the rest is counted) */
+	bool verdict_channel; /* pass a pipe as fd 3 for harness verdicts */
+	bool limit_resources; /* apply the rlimits of an untrusted run */
 };
 
 struct run_result {
-	bool started;            /* false: could not even start (see output) */
-	bool exited;             /* ended with exit(); status in exit_code */
+	bool started; /* false: could not even start (see output) */
+	bool exited;  /* ended with exit(); status in exit_code */
 	int exit_code;
-	int signal;              /* killed by this signal (0: none) */
-	bool timed_out;          /* we killed it at the time limit */
+	int signal;     /* killed by this signal (0: none) */
+	bool timed_out; /* we killed it at the time limit */
 	double seconds;
-	char *output;            /* stdout and stderr, NUL-terminated, capped */
-	size_t output_total;     /* bytes it wrote in all */
-	char *verdicts;          /* what it wrote on the verdict channel */
-	int leftover_processes;  /* descendants still alive at the end, killed */
+	char *output;           /* stdout and stderr, NUL-terminated, capped */
+	size_t output_total;    /* bytes it wrote in all */
+	char *verdicts;         /* what it wrote on the verdict channel */
+	int leftover_processes; /* descendants still alive at the end, killed */
 };
 
 /* Makes the grader a child subreaper, so processes that a submission's

@@ -67,7 +67,7 @@ static void read_claims(const char *path, char *claims, size_t len)
 static void find_cases(void)
 {
 	static const char *const exercises[] = {"balance",  "deadlock", "semaphore",
-						"prodcons", "zombie",	"saturate"};
+	                                        "prodcons", "zombie",   "saturate"};
 	for (size_t i = 0; i < sizeof exercises / sizeof exercises[0]; i++) {
 		const char *e = exercises[i];
 		char path[512];
@@ -117,8 +117,9 @@ static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 	fputs(text, f);
 	fclose(f);
 	free(text);
-	char *argv[] = {"build/grader/grader", "--root", ".",	     "--src", src, "--json",
-			json,		       "--work", work, (char *)c->exercise, NULL};
+	char *argv[] = {
+	    "build/grader/grader", "--root", ".", "--src", src, "--json", json, "--work", work,
+	    (char *)c->exercise,   NULL};
 	char *output = NULL;
 	int status = run_tool(argv, 900, &output);
 	snprintf(log, loglen, "%s", output ? output : "");
@@ -151,7 +152,7 @@ static const char *check_verdict(json_t *root, const char *check)
 }
 
 static void check_claim(const struct grading_case *c, json_t *root, const char *claim,
-			const char *log)
+                        const char *log)
 {
 	char key[32], want[32];
 	if (sscanf(claim, "%31[^=]=%31s", key, want) != 2)
@@ -159,21 +160,21 @@ static void check_claim(const struct grading_case *c, json_t *root, const char *
 	if (strcmp(key, "score") == 0) {
 		double score = json_number_value(json_object_get(root, "score"));
 		double max = json_number_value(json_object_get(root, "max_score"));
-		bool ok = strcmp(want, "full") == 0	    ? score == max
-			  : strcmp(want, "under-half") == 0 ? score < max / 2
-			  : strcmp(want, "partial") == 0    ? score > 0 && score < max
-							    : false;
+		bool ok = strcmp(want, "full") == 0         ? score == max
+		          : strcmp(want, "under-half") == 0 ? score < max / 2
+		          : strcmp(want, "partial") == 0    ? score > 0 && score < max
+		                                            : false;
 		ck_assert_msg(ok, "%s: expected score=%s, got %g/%g\n%s", c->path, want, score, max,
-			      log);
+		              log);
 		return;
 	}
 	const char *got = check_verdict(root, key);
 	ck_assert_msg(strcmp(got, want) == 0, "%s: expected %s=%s, got %s\n%s", c->path, key, want,
-		      got, log);
+	              got, log);
 }
 
 static void check_output(const struct grading_case *c, json_t *root, const char *needle,
-			 const char *log)
+                         const char *log)
 {
 	size_t i;
 	json_t *t;

@@ -31,32 +31,32 @@ static char *write_temp(const char *content)
 }
 
 static const char student_source[] = "#include <x.h>\n"
-				     "static long balance;\n"
-				     "void deposit(long n) { balance = balance + n; }\n";
+                                     "static long balance;\n"
+                                     "void deposit(long n) { balance = balance + n; }\n";
 
 START_TEST(tsan_report_points_into_student_file)
 {
 	char *src = write_temp(student_source);
 	char log[4096];
 	snprintf(log, sizeof log,
-		 "==================\n"
-		 "WARNING: ThreadSanitizer: data race (pid=2232)\n"
-		 "  Write of size 8 at 0x55cad1ade258 by thread T2:\n"
-		 "    #0 harness_wrap /work/harness/common/perturb.c:10:3 (h+0x1)\n"
-		 "    #1 deposit %s:3:33 (h+0xd012b)\n"
-		 "    #2 worker /work/harness/balance/balance_test.c:50:1 (h+0xd0190)\n"
-		 "\n"
-		 "  Previous read of size 8 at 0x55cad1ade258 by thread T1:\n"
-		 "    #0 deposit %s:3:24 (h+0xd012b)\n"
-		 "\n"
-		 "  Location is global 'balance' of size 8 at 0x55cad1ade258 (h+0x1476258)\n"
-		 "\n"
-		 "  Thread T2 (tid=2235, running) created by main thread at:\n"
-		 "    #0 pthread_create <null> (h+0x513ad)\n"
-		 "\n"
-		 "SUMMARY: ThreadSanitizer: data race %s:3:33 in deposit\n"
-		 "==================\n",
-		 src, src, src);
+	         "==================\n"
+	         "WARNING: ThreadSanitizer: data race (pid=2232)\n"
+	         "  Write of size 8 at 0x55cad1ade258 by thread T2:\n"
+	         "    #0 harness_wrap /work/harness/common/perturb.c:10:3 (h+0x1)\n"
+	         "    #1 deposit %s:3:33 (h+0xd012b)\n"
+	         "    #2 worker /work/harness/balance/balance_test.c:50:1 (h+0xd0190)\n"
+	         "\n"
+	         "  Previous read of size 8 at 0x55cad1ade258 by thread T1:\n"
+	         "    #0 deposit %s:3:24 (h+0xd012b)\n"
+	         "\n"
+	         "  Location is global 'balance' of size 8 at 0x55cad1ade258 (h+0x1476258)\n"
+	         "\n"
+	         "  Thread T2 (tid=2235, running) created by main thread at:\n"
+	         "    #0 pthread_create <null> (h+0x513ad)\n"
+	         "\n"
+	         "SUMMARY: ThreadSanitizer: data race %s:3:33 in deposit\n"
+	         "==================\n",
+	         src, src, src);
 	struct text out = {0};
 	ck_assert_int_eq(tsan_explain(log, src, "exercises/b/b.c", &out), 1);
 	ck_assert_ptr_nonnull(strstr(out.data, "ThreadSanitizer: data race"));
@@ -85,23 +85,23 @@ START_TEST(helgrind_report_points_into_student_file)
 	char *src = write_temp(student_source);
 	char log[4096];
 	snprintf(log, sizeof log,
-		 "==77== ---Thread-Announcement------------------------------------------\n"
-		 "==77== Thread #3 was created\n"
-		 "==77==    at 0x496EB3F: clone (clone.S:76)\n"
-		 "==77== ----------------------------------------------------------------\n"
-		 "==77== \n"
-		 "==77== Possible data race during read of size 8 at 0x10C030 by thread #3\n"
-		 "==77== Locks held: none\n"
-		 "==77==    at 0x109161: deposit (%s:3)\n"
-		 "==77==    by 0x109197: worker (/w/harness/balance/balance_test.c:5)\n"
-		 "==77== \n"
-		 "==77== This conflicts with a previous write of size 8 by thread #2\n"
-		 "==77== Locks held: none\n"
-		 "==77==    at 0x109170: deposit (%s:3)\n"
-		 "==77==  Address 0x10c030 is 0 bytes inside data symbol \"balance\"\n"
-		 "==77== \n"
-		 "==77== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)\n",
-		 src, src);
+	         "==77== ---Thread-Announcement------------------------------------------\n"
+	         "==77== Thread #3 was created\n"
+	         "==77==    at 0x496EB3F: clone (clone.S:76)\n"
+	         "==77== ----------------------------------------------------------------\n"
+	         "==77== \n"
+	         "==77== Possible data race during read of size 8 at 0x10C030 by thread #3\n"
+	         "==77== Locks held: none\n"
+	         "==77==    at 0x109161: deposit (%s:3)\n"
+	         "==77==    by 0x109197: worker (/w/harness/balance/balance_test.c:5)\n"
+	         "==77== \n"
+	         "==77== This conflicts with a previous write of size 8 by thread #2\n"
+	         "==77== Locks held: none\n"
+	         "==77==    at 0x109170: deposit (%s:3)\n"
+	         "==77==  Address 0x10c030 is 0 bytes inside data symbol \"balance\"\n"
+	         "==77== \n"
+	         "==77== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)\n",
+	         src, src);
 	struct text out = {0};
 	ck_assert_int_eq(helgrind_explain(log, src, "b.c", &out), 1);
 	ck_assert_ptr_nonnull(strstr(out.data, "Possible data race during read of size 8"));
@@ -151,8 +151,9 @@ START_TEST(rubric_errors_name_the_file_and_entry)
 {
 	char err[512];
 	struct rubric r;
-	char *bad = write_temp("{\"exercise\":\"x\",\"tests\":[{\"name\":\"t1\",\"check\":\"speed\","
-			       "\"points\":1}]}");
+	char *bad =
+	    write_temp("{\"exercise\":\"x\",\"tests\":[{\"name\":\"t1\",\"check\":\"speed\","
+	               "\"points\":1}]}");
 	ck_assert_int_eq(rubric_load(bad, &r, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, bad));
 	ck_assert_ptr_nonnull(strstr(err, "t1"));
@@ -161,7 +162,7 @@ START_TEST(rubric_errors_name_the_file_and_entry)
 	free(bad);
 
 	char *no_test = write_temp("{\"exercise\":\"x\",\"tests\":[{\"name\":\"t2\",\"check\":"
-				   "\"tsan\",\"points\":1}]}");
+	                           "\"tsan\",\"points\":1}]}");
 	ck_assert_int_eq(rubric_load(no_test, &r, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "names no harness"));
 	rubric_free(&r);
@@ -182,10 +183,10 @@ START_TEST(rubric_defaults_variant_by_check)
 	char err[512];
 	struct rubric r;
 	char *good = write_temp(
-		"{\"exercise\":\"x\",\"tests\":["
-		"{\"name\":\"a\",\"check\":\"functional\",\"test\":\"t\",\"points\":2},"
-		"{\"name\":\"b\",\"check\":\"timing\",\"test\":\"t\",\"points\":3,\"repeat\":2},"
-		"{\"name\":\"c\",\"check\":\"rules\",\"points\":1,\"forbid\":[\"sem_*\"]}]}");
+	    "{\"exercise\":\"x\",\"tests\":["
+	    "{\"name\":\"a\",\"check\":\"functional\",\"test\":\"t\",\"points\":2},"
+	    "{\"name\":\"b\",\"check\":\"timing\",\"test\":\"t\",\"points\":3,\"repeat\":2},"
+	    "{\"name\":\"c\",\"check\":\"rules\",\"points\":1,\"forbid\":[\"sem_*\"]}]}");
 	ck_assert_int_eq(rubric_load(good, &r, err, sizeof err), 0);
 	ck_assert_int_eq(r.count, 3);
 	ck_assert_int_eq(r.tests[0].variant, VARIANT_DEBUG);
@@ -204,9 +205,9 @@ START_TEST(results_json_escapes_anything_a_submission_prints)
 	struct results res = {.seed = 42, .seconds = 1.5};
 	const char nasty[] = "quote \" backslash \\ newline \n tab \t bell \a high \xff\xfe end";
 	results_add(&res, (struct outcome){strdup("balance"), strdup("t \"1\""), CHECK_TSAN, false,
-					   0, 10, 0.25, strdup(nasty)});
-	results_add(&res, (struct outcome){strdup("balance"), strdup("t2"), CHECK_BUILD, true, 5,
-					   5, 0.5, strdup("")});
+	                                   0, 10, 0.25, strdup(nasty)});
+	results_add(&res, (struct outcome){strdup("balance"), strdup("t2"), CHECK_BUILD, true, 5, 5,
+	                                   0.5, strdup("")});
 	char *path = write_temp("");
 	char err[256];
 	ck_assert_int_eq(results_write_json(&res, path, err, sizeof err), 0);
@@ -233,8 +234,11 @@ static struct run_result run_shell(const char *script, double timeout, size_t ca
 {
 	char *argv[] = {"sh", "-c", (char *)script, NULL};
 	char *env[] = {"PATH=/usr/bin:/bin", NULL};
-	struct run_spec spec = {.argv = argv, .env = env, .timeout = timeout, .output_cap = cap,
-				.limit_resources = true};
+	struct run_spec spec = {.argv = argv,
+	                        .env = env,
+	                        .timeout = timeout,
+	                        .output_cap = cap,
+	                        .limit_resources = true};
 	struct run_result r;
 	run_command(&spec, &r);
 	return r;
