@@ -1,6 +1,6 @@
 # Makefile -- builds the grader and the exercise harnesses, and runs them.
 #
-#   make grade [EX="balance deadlock"] [SRC=dir] [JSON=file] [SEED=n]
+#   make grade [EX="balance deadlock"] [SRC=dir] [JSON=file] [JUNIT=file] [SEED=n]
 #   make test            the grader's own tests
 #
 # Harnesses are built in three variants, one folder each under build/:
@@ -35,9 +35,9 @@ HARNESSED := $(notdir $(patsubst %/,%,$(dir $(wildcard harness/*/rubric.json))))
 COMMON_SRC := $(wildcard harness/common/*.c)
 GRADER_SRC := $(filter-out grader/main.c,$(wildcard grader/*.c))
 GRADER_OBJ := $(GRADER_SRC:%.c=$(BUILD)/%.o)
-GRADER_CFLAGS := $(STD) $(WARN) -O2 -g $(shell pkg-config --cflags jansson 2>/dev/null) \
+GRADER_CFLAGS := $(STD) $(WARN) -O2 -g $(shell pkg-config --cflags jansson libxml-2.0 2>/dev/null) \
 	-DCHECK_LIBS='"$(CHECK_LIBS)"'
-GRADER_LIBS := $(shell pkg-config --libs jansson 2>/dev/null)
+GRADER_LIBS := $(shell pkg-config --libs jansson libxml-2.0 2>/dev/null)
 
 .PHONY: all grade test harnesses tools clean format lint
 .DELETE_ON_ERROR:
@@ -80,10 +80,10 @@ tools:
 	@sh grader/need-tools.sh
 
 grade: all
-	@$(BUILD)/grader/grader --root . --src '$(SRC)' $(if $(JSON),--json '$(JSON)') \
+	@$(BUILD)/grader/grader --root . --src '$(SRC)' $(if $(JSON),--json '$(JSON)') $(if $(JUNIT),--junit '$(JUNIT)') \
 		$(if $(SEED),--seed '$(SEED)') $(if $(VERBOSE),--verbose) $(EX)
 
-TEST_CFLAGS := $(STD) $(WARN) -O1 -g $(CHECK_CFLAGS) $(shell pkg-config --cflags jansson 2>/dev/null)
+TEST_CFLAGS := $(STD) $(WARN) -O1 -g $(CHECK_CFLAGS) $(shell pkg-config --cflags jansson libxml-2.0 2>/dev/null)
 
 $(BUILD)/tests/%: tests/%.c $(GRADER_OBJ) | tools
 	@mkdir -p $(@D)

@@ -1,15 +1,20 @@
 /*
  * main.c -- the grader's command line.
  *
- *   grader [--root DIR] [--src DIR] [--json FILE] [--seed N] [--work DIR]
+ *   grader [--root DIR] [--src DIR] [--json FILE] [--junit FILE] [--seed N] [--work DIR]
  *          [--verbose] EXERCISE...
  *
  * Exit status: 0 whenever grading ran to the end, whatever the score;
  * 2 when the grader itself could not work (bad arguments, a tool missing,
  * a broken rubric), with a message that says what to do.
+ *
+ * Under GitHub Actions ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY set) it also
+ * leaves the Classroom reporter its results and the job a summary table.
  */
+#include "github.h"
 #include "grade.h"
 #include "grader.h"
+#include "junit.h"
 #include "report.h"
 #include "results.h"
 #include "run.h"
@@ -23,9 +28,10 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "usage: grader [--root DIR] [--src DIR] [--json FILE] [--seed N] [--work DIR]\n"
-    "              [--verbose] EXERCISE...\n"
-    "Normally run as: make grade [EX=\"balance deadlock\"] [SRC=dir] [JSON=file] [SEED=n]\n";
+    "usage: grader [--root DIR] [--src DIR] [--json FILE] [--junit FILE] [--seed N]\n"
+    "              [--work DIR] [--verbose] EXERCISE...\n"
+    "Normally run as: make grade [EX=\"balance deadlock\"] [SRC=dir] [JSON=file] [JUNIT=file]\n"
+    "                            [SEED=n]\n";
 
 static bool on_path(const char *tool)
 {
@@ -59,6 +65,36 @@ static int check_tools(void)
 	return missing;
 }
 
+/* Where the results go besides the terminal. */
+struct outputs {
+	const char *json, *junit;
+};
+
+static const char *from_env(const char *name)
+{
+	const char *value = getenv(name);
+	return value && *value ? value : NULL;
+}
+
+/* Writes every report asked for; 2 if any could not be written. */
+static int write_outputs(const struct outputs *out, const struct results *r, const char *src,
+                         const char *const *exercises, int count)
+{
+	char err[4608] = "";
+	const char *github_output = from_env("GITHUB_OUTPUT");
+	const char *step_summary = from_env("GITHUB_STEP_SUMMARY");
+	int failed =
+	    (out->json && results_write_json(r, out->json, err, sizeof err)) ||
+	    (out->junit && junit_write(r, exercises, count, out->junit, err, sizeof err)) ||
+	    (github_output &&
+	     github_write_outputs(r, exercises, count, src, github_output, err, sizeof err)) ||
+	    (step_summary &&
+	     github_write_summary(r, exercises, count, step_summary, err, sizeof err));
+	if (failed)
+		fprintf(stderr, "grader: %s\n", err);
+	return failed ? 2 : 0;
+}
+
 static double now(void)
 {
 	struct timespec t;
@@ -68,12 +104,17 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-	static const struct option options[] = {
-	    {"root", required_argument, NULL, 'r'}, {"src", required_argument, NULL, 's'},
-	    {"json", required_argument, NULL, 'j'}, {"seed", required_argument, NULL, 'S'},
-	    {"work", required_argument, NULL, 'w'}, {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
-	const char *root = ".", *json = NULL, *work = NULL;
+	static const struct option options[] = {{"root", required_argument, NULL, 'r'},
+	                                        {"src", required_argument, NULL, 's'},
+	                                        {"json", required_argument, NULL, 'j'},
+	                                        {"junit", required_argument, NULL, 'J'},
+	                                        {"seed", required_argument, NULL, 'S'},
+	                                        {"work", required_argument, NULL, 'w'},
+	                                        {"verbose", no_argument, NULL, 'v'},
+	                                        {"help", no_argument, NULL, 'h'},
+	                                        {NULL, 0, NULL, 0}};
+	const char *root = ".", *work = NULL;
+	struct outputs out = {0};
 	struct grader_config cfg = {.src = "exercises", .seed = 0};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -85,7 +126,10 @@ int main(int argc, char **argv)
 			cfg.src = optarg;
 			break;
 		case 'j':
-			json = optarg;
+			out.json = optarg;
+			break;
+		case 'J':
+			out.junit = optarg;
 			break;
 		case 'w':
 			work = optarg;
@@ -163,11 +207,8 @@ int main(int argc, char **argv)
 	}
 	results.seconds = now() - start;
 	report_summary(&results, (const char *const *)argv + optind, argc - optind);
-	int rc = 0;
-	if (json && results_write_json(&results, json, err, sizeof err) != 0) {
-		fprintf(stderr, "grader: %s\n", err);
-		rc = 2;
-	}
+	int rc = write_outputs(&out, &results, cfg.src, (const char *const *)argv + optind,
+	                       argc - optind);
 	results_free(&results);
 	return rc;
 }
