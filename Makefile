@@ -105,3 +105,6 @@ lint:
 
 clean:
 	rm -rf $(BUILD)
+
+# Instructors: student template, Gradescope zip, a whole class (instructors/).
+-include instructors/instructors.mk
