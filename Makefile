@@ -39,7 +39,7 @@ GRADER_CFLAGS := $(STD) $(WARN) -O2 -g $(shell pkg-config --cflags jansson libxm
 	-DCHECK_LIBS='"$(CHECK_LIBS)"'
 GRADER_LIBS := $(shell pkg-config --libs jansson libxml-2.0 2>/dev/null)
 
-.PHONY: all grade test harnesses tools clean format lint
+.PHONY: all grade test harnesses tools clean format lint print-exercises
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/grader/grader harnesses
@@ -91,10 +91,16 @@ $(BUILD)/tests/%: tests/%.c $(GRADER_OBJ) | tools
 
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c))
 
+# The grader run by the tests writes no GitHub Actions outputs of its own.
 test: all $(UNIT_TESTS) $(BUILD)/tests/corpus_test
-	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 	@echo "== $(BUILD)/tests/corpus_test (grades every submission in tests/corpus)"
-	@$(BUILD)/tests/corpus_test
+	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; $(BUILD)/tests/corpus_test
+	@echo "== tests/instructors_test.sh (workflows, Classroom, JUnit, Gradescope, template, grade-class)"
+	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; sh tests/instructors_test.sh
+
+print-exercises:
+	@echo $(EXERCISES)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
