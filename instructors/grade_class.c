@@ -3,6 +3,7 @@
  *
  *   grade-class --root DIR --dir SUBMISSIONS --out FILE.csv [--jobs N]
  *               [--limit SECONDS] EXERCISE...
+ *   grade-class --root DIR --merge RESULTS --out FILE.csv EXERCISE...
  *
  * Every folder in SUBMISSIONS is one student: a clone of the student's
  * repository (exercises/E/E.c inside, as `gh classroom clone student-repos`
@@ -18,6 +19,10 @@
  * graded one at a time unless --jobs says otherwise and no exercise graded
  * has timing checks: a timing check measures the machine, and a second
  * grading running beside it would make an honest submission look slow.
+ *
+ * With --merge it grades nothing: it builds the gradebook from the results
+ * files (STUDENT.json) that gradings elsewhere left in RESULTS, such as one
+ * CI job per student repository, each uploading its JSON as an artifact.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -38,6 +43,7 @@ enum { MAX_STUDENTS = 4096, MAX_EXERCISES = 32, MAX_JOBS = 64 };
 struct student {
 	char *folder; /* the submission folder */
 	char *name;   /* as shown in the gradebook */
+	char *json;   /* its results */
 	pid_t pid;    /* the grader grading it, while it runs */
 	double started;
 	int status; /* the grader's wait status */
@@ -47,6 +53,7 @@ struct student {
 struct class
 {
 	const char *root, *dir, *out;
+	const char *merge; /* a folder of results to merge instead of grading */
 	char *results_dir;
 	const char **exercises;
 	int nexercises;
@@ -59,6 +66,7 @@ struct class
 static const char usage[] =
     "usage: grade-class --root DIR --dir SUBMISSIONS --out FILE.csv [--jobs N]\n"
     "                   [--limit SECONDS] EXERCISE...\n"
+    "       grade-class --root DIR --merge RESULTS --out FILE.csv EXERCISE...\n"
     "Normally run as: make grade-class DIR=submissions [OUT=gradebook.csv] [EX=...] [JOBS=n]\n";
 
 static double now(void)
@@ -125,6 +133,44 @@ static int find_students(struct class *c)
 	return 0;
 }
 
+static void add_result_file(struct class *c, const char *dir, const char *file)
+{
+	size_t len = strlen(file);
+	if (len <= 5 || strcmp(file + len - 5, ".json") != 0 || c->nstudents == MAX_STUDENTS)
+		return;
+	struct student *s = &c->students[c->nstudents++];
+	s->json = joined(dir, file);
+	s->name = strndup(file, len - 5);
+}
+
+/* For --merge: every STUDENT.json in the folder, or one folder down (where
+ * actions/download-artifact puts each artifact). */
+static int find_results(struct class *c)
+{
+	DIR *d = opendir(c->merge);
+	if (!d) {
+		fprintf(stderr, "grade-class: cannot read %s: %s\n", c->merge, strerror(errno));
+		return -1;
+	}
+	c->students = calloc(MAX_STUDENTS, sizeof *c->students);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		char *path = joined(c->merge, e->d_name);
+		DIR *inner = e->d_name[0] == '.' ? NULL : opendir(path);
+		struct dirent *f;
+		while (inner && (f = readdir(inner)) != NULL)
+			add_result_file(c, path, f->d_name);
+		if (inner)
+			closedir(inner);
+		else
+			add_result_file(c, c->merge, e->d_name);
+		free(path);
+	}
+	closedir(d);
+	qsort(c->students, (size_t)c->nstudents, sizeof *c->students, by_name);
+	return 0;
+}
+
 /* A repository clone has exercises/ inside; a plain folder is the layout. */
 static char *submission_src(const struct student *s)
 {
@@ -153,7 +199,7 @@ static void exec_grader(const struct class *c, const struct student *s)
 	unsetenv("GITHUB_OUTPUT"); /* one student's results are not the job's */
 	unsetenv("GITHUB_STEP_SUMMARY");
 	char *grader = joined(c->root, "build/grader/grader");
-	char *work, *json = student_file(c, s, "json"), *src = submission_src(s);
+	char *work, *json = s->json, *src = submission_src(s);
 	if (asprintf(&work, "%s/build/class/%s", c->root, s->name) < 0)
 		_exit(127);
 	char *argv[10 + MAX_EXERCISES] = {grader,   "--root", (char *)c->root, "--src", src,
@@ -302,9 +348,7 @@ static void csv_field(FILE *f, const char *s)
 static bool read_points(const struct class *c, const struct student *s, double points[],
                         double *total, double *max)
 {
-	char *file = student_file(c, s, "json");
-	json_t *root = json_load_file(file, 0, NULL);
-	free(file);
+	json_t *root = json_load_file(s->json, 0, NULL);
 	json_t *tests = json_object_get(root, "tests");
 	*total = json_number_value(json_object_get(root, "score"));
 	*max = json_number_value(json_object_get(root, "max_score"));
@@ -394,6 +438,8 @@ static int parse_args(int argc, char **argv, struct class *c)
 			c->root = argv[i + 1];
 		else if (strcmp(argv[i], "--dir") == 0)
 			c->dir = argv[i + 1];
+		else if (strcmp(argv[i], "--merge") == 0)
+			c->merge = argv[i + 1];
 		else if (strcmp(argv[i], "--out") == 0)
 			c->out = argv[i + 1];
 		else if (strcmp(argv[i], "--jobs") == 0)
@@ -405,8 +451,8 @@ static int parse_args(int argc, char **argv, struct class *c)
 	}
 	c->exercises = (const char **)argv + i;
 	c->nexercises = argc - i;
-	if (!c->root || !c->dir || !c->out || c->nexercises < 1 || c->nexercises > MAX_EXERCISES ||
-	    c->jobs < 1 || c->jobs > MAX_JOBS || c->limit <= 0)
+	if (!c->root || !c->dir == !c->merge || !c->out || c->nexercises < 1 ||
+	    c->nexercises > MAX_EXERCISES || c->jobs < 1 || c->jobs > MAX_JOBS || c->limit <= 0)
 		return -1;
 	return 0;
 }
@@ -435,9 +481,13 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
+	if (c.merge)
+		return find_results(&c) == 0 && write_gradebook(&c) == 0 ? 0 : 2;
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (find_students(&c) != 0 || make_results_dir(&c) != 0)
 		return 2;
+	for (int i = 0; i < c.nstudents; i++)
+		c.students[i].json = student_file(&c, &c.students[i], "json");
 	if (c.jobs > 1 && has_timing_checks(&c)) {
 		fprintf(stderr,
 		        "grade-class: grading one student at a time, not %d: timing checks "

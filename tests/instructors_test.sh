@@ -7,7 +7,8 @@
 #   summary; the JUnit XML against tests/junit.xsd;
 #   the Gradescope zip, run against a fake /autograder tree;
 #   the student template: it grades its stub and holds no solution text;
-#   grade-class on three students, one of them hostile.
+#   grade-class on three students, one of them hostile, and the gradebook
+#   merged from results files as CI artifacts would bring them.
 # Run by `make test` from the project's root; prints "N passed, N failed".
 # shellcheck disable=SC2016 # the $names in single quotes are jq's, not the shell's
 set -u
@@ -216,6 +217,13 @@ grade_class() {
 		[ -s '$tmp/gradebook/mallory.log' ]"
 	check "nothing the hostile submission started is left running" \
 		sh -c "! ps -eo args | grep -q '^sleep 4243'"
+	mkdir -p "$tmp/artifacts/alice"
+	cp "$tmp/gradebook/alice.json" "$tmp/artifacts/alice/"
+	cp "$tmp/gradebook/bob.json" "$tmp/artifacts/"
+	make -s gradebook FROM="$tmp/artifacts" OUT="$tmp/merged.csv" EX=balance \
+		>"$tmp/merge.log" 2>&1
+	check "make gradebook merges results files (and artifact folders) into the same rows" \
+		sh -c "grep -v '^mallory,' '$tmp/gradebook.csv' | cmp - '$tmp/merged.csv'"
 }
 
 workflows
