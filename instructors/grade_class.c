@@ -407,6 +407,25 @@ static int write_gradebook(const struct class *c)
 }
 
 /* Whether any exercise's rubric has a timing check. */
+/* Every exercise must have a rubric: a typo would otherwise cost every
+ * student a row of zeros. */
+static bool exercises_known(const struct class *c)
+{
+	bool known = true;
+	for (int e = 0; e < c->nexercises; e++) {
+		char *rubric;
+		if (asprintf(&rubric, "%s/harness/%s/rubric.json", c->root, c->exercises[e]) < 0)
+			abort();
+		if (access(rubric, R_OK) != 0) {
+			fprintf(stderr, "grade-class: unknown exercise '%s' (no %s)\n",
+			        c->exercises[e], rubric);
+			known = false;
+		}
+		free(rubric);
+	}
+	return known;
+}
+
 static bool has_timing_checks(const struct class *c)
 {
 	for (int e = 0; e < c->nexercises; e++) {
@@ -484,7 +503,7 @@ int main(int argc, char **argv)
 	if (c.merge)
 		return find_results(&c) == 0 && write_gradebook(&c) == 0 ? 0 : 2;
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	if (find_students(&c) != 0 || make_results_dir(&c) != 0)
+	if (!exercises_known(&c) || find_students(&c) != 0 || make_results_dir(&c) != 0)
 		return 2;
 	for (int i = 0; i < c.nstudents; i++)
 		c.students[i].json = student_file(&c, &c.students[i], "json");

@@ -17,6 +17,12 @@ failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 exercises=$(make -s --no-print-directory print-exercises)
+for tool in yamllint yq jq xmllint zip unzip; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "instructors_test: $tool not found; run: sh grader/install-deps.sh" >&2
+		exit 1
+	fi
+done
 
 check() { # check WHAT COMMAND...
 	what=$1
