@@ -50,8 +50,7 @@ struct student {
 	bool timed_out;
 };
 
-struct class
-{
+struct batch {
 	const char *root, *dir, *out;
 	const char *merge; /* a folder of results to merge instead of grading */
 	char *results_dir;
@@ -108,7 +107,7 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct student *)a)->name, ((const struct student *)b)->name);
 }
 
-static int find_students(struct class *c)
+static int find_students(struct batch *c)
 {
 	DIR *d = opendir(c->dir);
 	if (!d) {
@@ -133,7 +132,7 @@ static int find_students(struct class *c)
 	return 0;
 }
 
-static void add_result_file(struct class *c, const char *dir, const char *file)
+static void add_result_file(struct batch *c, const char *dir, const char *file)
 {
 	size_t len = strlen(file);
 	if (len <= 5 || strcmp(file + len - 5, ".json") != 0 || c->nstudents == MAX_STUDENTS)
@@ -145,7 +144,7 @@ static void add_result_file(struct class *c, const char *dir, const char *file)
 
 /* For --merge: every STUDENT.json in the folder, or one folder down (where
  * actions/download-artifact puts each artifact). */
-static int find_results(struct class *c)
+static int find_results(struct batch *c)
 {
 	DIR *d = opendir(c->merge);
 	if (!d) {
@@ -181,7 +180,7 @@ static char *submission_src(const struct student *s)
 	return strdup(s->folder);
 }
 
-static char *student_file(const struct class *c, const struct student *s, const char *ext)
+static char *student_file(const struct batch *c, const struct student *s, const char *ext)
 {
 	char *file;
 	if (asprintf(&file, "%s/%s.%s", c->results_dir, s->name, ext) < 0)
@@ -190,7 +189,7 @@ static char *student_file(const struct class *c, const struct student *s, const 
 }
 
 /* In the child: the grader, its report going to the student's log. */
-static void exec_grader(const struct class *c, const struct student *s)
+static void exec_grader(const struct batch *c, const struct student *s)
 {
 	setpgid(0, 0);
 	char *log = student_file(c, s, "log");
@@ -212,7 +211,7 @@ static void exec_grader(const struct class *c, const struct student *s)
 	_exit(127);
 }
 
-static void start(struct class *c, struct student *s)
+static void start(struct batch *c, struct student *s)
 {
 	fflush(NULL);
 	s->started = now();
@@ -225,7 +224,7 @@ static void start(struct class *c, struct student *s)
 		s->status = -1;
 }
 
-static bool is_grading(const struct class *c, pid_t pid)
+static bool is_grading(const struct batch *c, pid_t pid)
 {
 	for (int i = 0; i < c->nstudents; i++)
 		if (c->students[i].pid == pid)
@@ -236,7 +235,7 @@ static bool is_grading(const struct class *c, pid_t pid)
 /* Kills what a finished or stopped grading left behind: grade-class is a
  * child subreaper, so orphans of a killed grader become its children.
  * Returns how many it killed. */
-static int kill_orphans(const struct class *c)
+static int kill_orphans(const struct batch *c)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
@@ -265,7 +264,7 @@ static void report_finished(const struct student *s)
 
 /* Reaps finished gradings; kills those past the limit.  Returns how many
  * finished. */
-static int reap(struct class *c)
+static int reap(struct batch *c)
 {
 	int finished = 0;
 	for (int i = 0; i < c->nstudents; i++) {
@@ -288,7 +287,7 @@ static int reap(struct class *c)
 	return finished;
 }
 
-static void show_progress(const struct class *c, int done, double began)
+static void show_progress(const struct batch *c, int done, double began)
 {
 	double elapsed = now() - began;
 	if (!isatty(STDERR_FILENO))
@@ -304,7 +303,7 @@ static void show_progress(const struct class *c, int done, double began)
 	fflush(stderr);
 }
 
-static void grade_all(struct class *c)
+static void grade_all(struct batch *c)
 {
 	double began = now();
 	int next = 0, running = 0, done = 0;
@@ -345,7 +344,7 @@ static void csv_field(FILE *f, const char *s)
 }
 
 /* Points per exercise from a student's results; false if unreadable. */
-static bool read_points(const struct class *c, const struct student *s, double points[],
+static bool read_points(const struct batch *c, const struct student *s, double points[],
                         double *total, double *max)
 {
 	json_t *root = json_load_file(s->json, 0, NULL);
@@ -377,7 +376,7 @@ static const char *what_went_wrong(const struct student *s, bool readable)
 	return "";
 }
 
-static void write_row(FILE *f, const struct class *c, const struct student *s)
+static void write_row(FILE *f, const struct batch *c, const struct student *s)
 {
 	double points[MAX_EXERCISES] = {0}, total = 0, max = 0;
 	bool readable = read_points(c, s, points, &total, &max);
@@ -390,7 +389,7 @@ static void write_row(FILE *f, const struct class *c, const struct student *s)
 	fputc('\n', f);
 }
 
-static int write_gradebook(const struct class *c)
+static int write_gradebook(const struct batch *c)
 {
 	FILE *f = fopen(c->out, "w");
 	if (!f) {
@@ -409,7 +408,7 @@ static int write_gradebook(const struct class *c)
 /* Whether any exercise's rubric has a timing check. */
 /* Every exercise must have a rubric: a typo would otherwise cost every
  * student a row of zeros. */
-static bool exercises_known(const struct class *c)
+static bool exercises_known(const struct batch *c)
 {
 	bool known = true;
 	for (int e = 0; e < c->nexercises; e++) {
@@ -426,7 +425,7 @@ static bool exercises_known(const struct class *c)
 	return known;
 }
 
-static bool has_timing_checks(const struct class *c)
+static bool has_timing_checks(const struct batch *c)
 {
 	for (int e = 0; e < c->nexercises; e++) {
 		char *rubric;
@@ -449,7 +448,7 @@ static bool has_timing_checks(const struct class *c)
 	return false;
 }
 
-static int parse_args(int argc, char **argv, struct class *c)
+static int parse_args(int argc, char **argv, struct batch *c)
 {
 	int i = 1;
 	for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
@@ -477,7 +476,7 @@ static int parse_args(int argc, char **argv, struct class *c)
 }
 
 /* FILE.csv keeps its students' logs and results in FILE/. */
-static int make_results_dir(struct class *c)
+static int make_results_dir(struct batch *c)
 {
 	size_t len = strlen(c->out);
 	if (len > 4 && strcmp(c->out + len - 4, ".csv") == 0)
@@ -495,7 +494,7 @@ static int make_results_dir(struct class *c)
 
 int main(int argc, char **argv)
 {
-	struct class c = {.jobs = 1, .limit = 30 * 60};
+	struct batch c = {.jobs = 1, .limit = 30 * 60};
 	if (parse_args(argc, argv, &c) != 0) {
 		fputs(usage, stderr);
 		return 2;
