@@ -177,6 +177,11 @@ static const char *describe_status(int status, char *buf, size_t len)
 {
 	if (status == -1)
 		snprintf(buf, len, "left unset (-1)");
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == ESCAPED_CHILD)
+		snprintf(buf, len,
+		         "exited with %d, the harness's mark of a child that went on running after "
+		         "its job: the child must call _exit(job(i) & 0xff)",
+		         ESCAPED_CHILD);
 	else if (WIFEXITED(status))
 		snprintf(buf, len, "exited with %d", WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
@@ -226,7 +231,7 @@ static void check_statuses(const int statuses[], int njobs, bool mixed)
 		enum outcome o = mixed ? job_outcome(i) : EXITS;
 		if (status_is(statuses[i], o, job_value(i)))
 			continue;
-		char want[96], got[96], hint[160] = "";
+		char want[96], got[192], hint[160] = "";
 		int other = slot_it_belongs_to(statuses, njobs, i);
 		if (other >= 0)
 			snprintf(hint, sizeof hint,
