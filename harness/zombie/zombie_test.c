@@ -15,6 +15,16 @@
  * dies (PR_SET_PDEATHSIG), a child that runs on past its job and forks is
  * stopped by an atfork hook, and one that returns from run_children is
  * stopped by the harness right there.  Children never dump core.
+ *
+ * ThreadSanitizer: the common harness's watchdog thread already exists when
+ * children are forked.  TSan supports a fork from a multi-threaded process as
+ * long as the child starts no thread: the child then runs with TSan's checks
+ * off (TSAN_OPTIONS=verbosity=1 shows "parent had 2 threads") and here only
+ * runs its job and _exits, while every check of the handler happens in the
+ * parent.  Tests that run under TSan make no child crash (TSan would turn a
+ * SIGSEGV into a report).  A SIGCHLD may be delivered to the watchdog thread
+ * while the main thread runs the handler: a real concurrent handler, which
+ * is why the count must be atomic.
  */
 #include "harness.h"
 #include "zombie.h"
