@@ -319,7 +319,8 @@ static void parallel_controller(struct parallel_run *p)
 	HARNESS_REQUIRE(!ab_finished,
 	                "transfer(A, B) completed while another thread held B's lock: a "
 	                "transfer must hold both accounts' own locks (account_t.lock) while it "
-	                "moves the money");
+	                "moves the money, not one lock for the whole bank, which would let only "
+	                "one transfer run at a time");
 	HARNESS_REQUIRE(cd_finished,
 	                "while one thread was inside transfer(A, B) waiting for B's lock, "
 	                "transfer(C, D) on another thread did not complete within 3 s. C and D "
@@ -358,6 +359,83 @@ START_TEST(parallel)
 }
 END_TEST
 
+/* --- audit holds every lock --------------------------------------------- */
+
+struct audit_run {
+	account_t *accounts;
+	size_t n;
+	long total;
+	atomic_bool started, done;
+	long result; /* written before done is set */
+};
+
+static bool someone_waits_for_an_account(const struct audit_run *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (someone_waits_for(&p->accounts[i].lock))
+			return true;
+	return false;
+}
+
+/* Holds two accounts' locks with a transfer half done while audit runs. */
+static void audit_controller(struct audit_run *p)
+{
+	account_t *x = &p->accounts[1], *y = &p->accounts[p->n - 2];
+	pthread_mutex_lock(&x->lock);
+	pthread_mutex_lock(&y->lock);
+	x->balance -= 100;
+	atomic_store(&p->started, true);
+	double until = harness_now() + 0.3;
+	while (!atomic_load(&p->done) && !someone_waits_for_an_account(p) && harness_now() < until)
+		harness_sleep_us(200);
+	bool early = atomic_load(&p->done);
+	long seen = p->result;
+	y->balance += 100;
+	pthread_mutex_unlock(&y->lock);
+	pthread_mutex_unlock(&x->lock);
+	HARNESS_REQUIRE(!early,
+	                "audit returned %ld (instead of %ld) while another thread held the locks "
+	                "of accounts %u and %u in the middle of a transfer of 100 between them: "
+	                "audit must hold the lock of every account it adds up, so it never sees a "
+	                "transfer half done",
+	                seen, p->total, x->id, y->id);
+	HARNESS_REQUIRE(wait_flag(&p->done, 5.0),
+	                "audit did not return within 5 s after the locks it waited for were "
+	                "released");
+}
+
+static void audit_worker(unsigned i, void *arg)
+{
+	struct audit_run *p = arg;
+	if (i == 0) {
+		audit_controller(p);
+		return;
+	}
+	account_t *order[8];
+	for (size_t k = 0; k < p->n; k++)
+		order[k] = &p->accounts[k];
+	shuffle(order, p->n);
+	while (!atomic_load(&p->started))
+		harness_sleep_us(200);
+	p->result = audit(order, p->n);
+	atomic_store(&p->done, true);
+}
+
+START_TEST(audit_waits)
+{
+	lockgraph_watch();
+	account_t accounts[8];
+	bank_open(accounts, 8, 1000);
+	struct audit_run p = {.accounts = accounts, .n = 8, .total = 8000};
+	harness_run_threads(2, audit_worker, &p);
+	ck_assert_msg(p.result == p.total,
+	              "audit returned %ld once the transfer in progress had finished; the total "
+	              "is %ld",
+	              p.result, p.total);
+	bank_close(accounts, 8);
+}
+END_TEST
+
 void harness_define(void)
 {
 	HARNESS_ADD(single_thread, 5);
@@ -365,4 +443,5 @@ void harness_define(void)
 	HARNESS_ADD(no_deadlock, 20);
 	HARNESS_ADD(lock_order, 5);
 	HARNESS_ADD(parallel, 10);
+	HARNESS_ADD(audit_waits, 10);
 }
