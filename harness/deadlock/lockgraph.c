@@ -149,8 +149,9 @@ static void *watch(void *unused)
 		if (stable + 1 >= STABLE_POLLS) {
 			report(&g);
 			harness_fail_at("-", 0,
-			                "deadlock: the threads above have waited for each other's "
-			                "locks for over a second; see the cycle and the lines in "
+			                "deadlock: the threads listed with this report have waited "
+			                "for each other's "
+			                "locks for over a second; the cycle shows the line of "
 			                "your file where each one waits");
 		}
 	}
