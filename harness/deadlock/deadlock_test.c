@@ -224,6 +224,7 @@ static void run_bank(size_t n, unsigned threads, long iterations, unsigned audit
 {
 	account_t accounts[MAX_ACCOUNTS];
 	bank_open(accounts, n, 1000);
+	lockgraph_watch();
 	struct bank_run run = {.accounts = accounts,
 	                       .n = n,
 	                       .total = 1000 * (long)n,
@@ -237,7 +238,6 @@ static void run_bank(size_t n, unsigned threads, long iterations, unsigned audit
 
 START_TEST(conservation)
 {
-	lockgraph_watch();
 	harness_perturb(HARNESS_PERTURB_HEAVY);
 	run_bank(8, 6, harness_scaled(8000), 16, random_worker);
 }
@@ -245,7 +245,6 @@ END_TEST
 
 START_TEST(no_deadlock)
 {
-	lockgraph_watch();
 	harness_perturb(HARNESS_PERTURB_HEAVY);
 	run_bank(3, 8, harness_scaled(8000), 8, opposite_worker);
 }
@@ -254,9 +253,9 @@ END_TEST
 /* One thread, inverted orders: never hangs, but the sanitizers see it. */
 START_TEST(lock_order)
 {
-	lockgraph_watch();
 	account_t accounts[3];
 	bank_open(accounts, 3, 100);
+	lockgraph_watch();
 	account_t *a = &accounts[0], *b = &accounts[1], *c = &accounts[2];
 	ck_assert_msg(transfer(a, b, 10) && transfer(b, a, 20) && transfer(c, a, 30) &&
 	                  transfer(b, c, 40) && transfer(a, c, 5),

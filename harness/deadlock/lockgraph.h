@@ -12,7 +12,10 @@
 
 /* Installs the cycle report as the watchdog's hang reporter and starts a
  * thread that fails the test as soon as the same wait-for cycle has stood
- * still for a second, so a deadlock costs a second, not the whole limit. */
+ * still for a second, so a deadlock costs a second, not the whole limit.
+ * Call it after naming the locks: the watcher reads the names only to report,
+ * and starting it afterwards orders those reads after the writes for
+ * ThreadSanitizer and Helgrind. */
 void lockgraph_watch(void);
 
 /* Prints every blocked thread and the cycle, if any, as info lines. */
