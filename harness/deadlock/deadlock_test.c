@@ -151,7 +151,7 @@ struct bank_run {
 
 static void audit_and_check(struct bank_run *run)
 {
-	account_t *order[MAX_ACCOUNTS], *copy[MAX_ACCOUNTS];
+	account_t *order[MAX_ACCOUNTS], *copy[MAX_ACCOUNTS] = {NULL};
 	for (size_t i = 0; i < run->n; i++)
 		order[i] = &run->accounts[i];
 	shuffle(order, run->n);
