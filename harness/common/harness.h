@@ -39,7 +39,8 @@ void harness_define(void);
 
 /* --- reporting --------------------------------------------------------- */
 
-/* Fails the running test from any thread and ends the process. */
+/* Fails the running test from any thread and ends the process.  Called
+ * directly, line 0 means the message names no place in the harness. */
 #define HARNESS_REQUIRE(cond, ...)                                                                 \
 	do {                                                                                       \
 		if (!(cond))                                                                       \
