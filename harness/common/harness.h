@@ -107,6 +107,17 @@ struct harness_calls {
 };
 struct harness_calls harness_calls(void);
 
+/* The life of each thread the student's object created since the last
+ * harness_thread_spans_reset(), in the order they began: when it began running
+ * and when its start function returned (harness_now() clock; end is 0
+ * while it runs), and the CPU time it used.  Shows whether threads
+ * overlapped and how evenly they shared the work.  Read after joining. */
+struct harness_thread_span {
+	double start, end, cpu;
+};
+size_t harness_thread_spans(struct harness_thread_span *out, size_t max);
+void harness_thread_spans_reset(void);
+
 /* Makes the student's n-th fork() from now (1-based) fail with errno e;
  * 0 turns it off. */
 void harness_fail_fork(unsigned n, int e);

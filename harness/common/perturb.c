@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 const struct harness_perturbation HARNESS_PERTURB_OFF = {0, 0, 0, 0};
@@ -274,12 +275,58 @@ struct student_thread {
 	void *arg;
 };
 
+#define TRACKED_SPANS 1024
+static struct harness_thread_span spans[TRACKED_SPANS];
+static atomic_uint span_count;
+
+void harness_thread_spans_reset(void)
+{
+	memset(spans, 0, sizeof spans);
+	atomic_store(&span_count, 0);
+}
+
+size_t harness_thread_spans(struct harness_thread_span *out, size_t max)
+{
+	size_t n = atomic_load(&span_count);
+	if (n > TRACKED_SPANS)
+		n = TRACKED_SPANS;
+	if (n > max)
+		n = max;
+	memcpy(out, spans, n * sizeof *out);
+	return n;
+}
+
+static double thread_cpu_time(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Runs on pthread_exit as well as on return. */
+static void end_span(void *p)
+{
+	struct harness_thread_span *span = p;
+	if (!span)
+		return;
+	span->cpu = thread_cpu_time();
+	span->end = harness_now();
+}
+
 static void *student_thread_main(void *p)
 {
 	struct student_thread s = *(struct student_thread *)p;
 	free(p);
 	harness_adopt_thread();
-	return s.fn(s.arg);
+	unsigned n = atomic_fetch_add(&span_count, 1);
+	struct harness_thread_span *span = n < TRACKED_SPANS ? &spans[n] : NULL;
+	if (span)
+		span->start = harness_now();
+	void *result;
+	pthread_cleanup_push(end_span, span);
+	result = s.fn(s.arg);
+	pthread_cleanup_pop(1);
+	return result;
 }
 
 int harness_wrap_thread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *),
