@@ -19,6 +19,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -303,6 +304,25 @@ static double thread_cpu_time(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* Seconds the calling thread spent runnable but waiting for a CPU (the
+ * second field of /proc/thread-self/schedstat), or 0 where unavailable. */
+static double thread_run_delay(void)
+{
+	int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	char text[96];
+	ssize_t n = read(fd, text, sizeof text - 1);
+	close(fd);
+	unsigned long long on_cpu, waiting;
+	if (n <= 0)
+		return 0;
+	text[n] = 0;
+	if (sscanf(text, "%llu %llu", &on_cpu, &waiting) != 2)
+		return 0;
+	return (double)waiting / 1e9;
+}
+
 /* Runs on pthread_exit as well as on return. */
 static void end_span(void *p)
 {
@@ -310,6 +330,7 @@ static void end_span(void *p)
 	if (!span)
 		return;
 	span->cpu = thread_cpu_time();
+	span->waited = thread_run_delay() - span->waited;
 	span->end = harness_now();
 }
 
@@ -320,8 +341,10 @@ static void *student_thread_main(void *p)
 	harness_adopt_thread();
 	unsigned n = atomic_fetch_add(&span_count, 1);
 	struct harness_thread_span *span = n < TRACKED_SPANS ? &spans[n] : NULL;
-	if (span)
+	if (span) {
+		span->waited = thread_run_delay();
 		span->start = harness_now();
+	}
 	void *result;
 	pthread_cleanup_push(end_span, span);
 	result = s.fn(s.arg);
