@@ -20,6 +20,7 @@
 #include "harness.h"
 #include "saturate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,60 +196,165 @@ static struct timed_run timed(long lo, long hi, int nthreads)
 	return (struct timed_run){wall, cpu, count};
 }
 
-/* The speedup asked of n CPUs.  On 2 CPUs a busy neighbour process leaves
- * a fair share of only 1.5 CPUs, so 1.3 is asked there. */
+/* Three quarters of the CPUs, and never under 1.3. */
 static double required_speedup(unsigned cpus)
 {
-	return cpus == 2 ? 1.3 : 0.75 * cpus;
+	double need = 0.75 * cpus;
+	return need < 1.3 ? 1.3 : need;
 }
 
-/* Doubles the range below 2^31 until one thread needs a measurable time;
- * this is also the warm-up. */
-static long calibrated_length(double seconds)
+/* Doubles the range below 2^31 until one thread needs a measurable amount
+ * of CPU time (CPU time: another process's load does not stretch it); this
+ * is also the warm-up. */
+static long calibrated_length(double cpu_seconds)
 {
 	long length = 1024;
-	while (length < (1L << 24) && timed(TWO_TO_31 - length, TWO_TO_31, 1).wall < seconds)
+	while (length < (1L << 24) && timed(TWO_TO_31 - length, TWO_TO_31, 1).cpu < cpu_seconds)
 		length *= 2;
 	return length;
 }
 
+/* What the student's threads did in one all-CPU run, from the scheduler's
+ * point of view. */
+struct demand {
+	double ready;      /* CPUs the threads were ready to use on average */
+	double waited;     /* share of that readiness spent waiting for a CPU */
+	double longest;    /* longest thread's time not spent waiting for a CPU */
+	bool all_together; /* every thread was alive at one moment */
+};
+
+static struct demand demand_of(const struct harness_thread_span *spans, size_t n, double wall)
+{
+	struct demand d = {.all_together = n > 0};
+	double ready = 0, waited = 0, last_start = 0, first_end = 1e300;
+	for (size_t i = 0; i < n; i++) {
+		ready += spans[i].cpu + spans[i].waited;
+		waited += spans[i].waited;
+		double own = spans[i].end - spans[i].start - spans[i].waited;
+		if (own > d.longest)
+			d.longest = own;
+		if (spans[i].start > last_start)
+			last_start = spans[i].start;
+		if (spans[i].end < first_end)
+			first_end = spans[i].end;
+	}
+	d.ready = ready / wall;
+	d.waited = ready > 0 ? waited / ready : 0;
+	d.all_together = n > 0 && last_start < first_end;
+	return d;
+}
+
+/* Best figures over the alternated runs. */
+struct speedup_figures {
+	unsigned cpus;
+	int pairs;
+	double need, one_wall, one_cpu, all_wall, all_cpu, busy;
+	struct demand demand; /* of the last run other processes held back */
+	bool held_back_yet_ready;
+};
+
+static double speedup_of(const struct speedup_figures *f)
+{
+	return f->one_wall / f->all_wall;
+}
+
+static bool scaled_on_quiet_machine(const struct speedup_figures *f)
+{
+	return speedup_of(f) >= f->need && f->busy >= f->need;
+}
+
+/* When other processes kept the threads waiting for a CPU, the wall time
+ * says little about the code.  The threads then show that they scale if
+ * they were ready to use the CPUs (dynamic sharing: ready all along), or if
+ * running together each would have finished in its share of one thread's
+ * time had it never waited (a fixed split), and in both cases did no more
+ * work than one thread does. */
+#define HELD_BACK  0.10
+#define EXTRA_WORK 1.25
+
+static bool ready_to_scale(const struct speedup_figures *f, struct demand d)
+{
+	bool ready = d.ready >= f->need;
+	bool fixed_split = d.all_together && d.longest > 0 && f->one_cpu / d.longest >= f->need;
+	return d.waited >= HELD_BACK && (ready || fixed_split);
+}
+
+static bool scaled_on_busy_machine(const struct speedup_figures *f)
+{
+	return f->held_back_yet_ready && f->all_cpu / f->one_cpu <= EXTRA_WORK;
+}
+
+static void alternate(long lo, long hi, long expected, struct speedup_figures *f)
+{
+	struct harness_thread_span spans[MAX_SPANS];
+	struct timed_run one = timed(lo, hi, 1);
+	harness_thread_spans_reset();
+	struct timed_run all = timed(lo, hi, (int)f->cpus);
+	size_t n = harness_thread_spans(spans, MAX_SPANS);
+	ck_assert_msg(one.count == expected && all.count == expected,
+	              "count_primes(%ld, %ld, n) returned %ld with 1 thread and %ld with %u, "
+	              "expected %ld",
+	              lo, hi, one.count, all.count, f->cpus, expected);
+	if (one.wall < f->one_wall)
+		f->one_wall = one.wall;
+	if (one.cpu < f->one_cpu)
+		f->one_cpu = one.cpu;
+	if (all.wall < f->all_wall)
+		f->all_wall = all.wall;
+	if (all.cpu / all.wall > f->busy)
+		f->busy = all.cpu / all.wall;
+	struct demand d = demand_of(spans, n, all.wall);
+	if (all.cpu < f->all_cpu)
+		f->all_cpu = all.cpu;
+	if (f->pairs == 0 || d.waited >= HELD_BACK)
+		f->demand = d;
+	if (ready_to_scale(f, d))
+		f->held_back_yet_ready = true;
+	f->pairs++;
+}
+
 START_TEST(speedup)
 {
-	unsigned cpus = harness_cpus();
-	ck_assert_msg(cpus >= 2, "speedup cannot be measured here: this process may use only 1 CPU "
-	                         "(sched_getaffinity).  Grade on a machine with 2 or more CPUs");
+	struct speedup_figures f = {.cpus = harness_cpus(),
+	                            .one_wall = 1e300,
+	                            .one_cpu = 1e300,
+	                            .all_wall = 1e300,
+	                            .all_cpu = 1e300};
+	ck_assert_msg(f.cpus >= 2, "speedup cannot be measured here: this process may use only "
+	                           "1 CPU (sched_getaffinity).  Grade on a machine with 2 or more "
+	                           "CPUs");
+	f.need = required_speedup(f.cpus);
 	long hi = TWO_TO_31, lo = hi - calibrated_length(0.06);
 	long expected = sieve_count(lo, hi);
-	double need = required_speedup(cpus);
-	double best1 = 1e300, bestn = 1e300, busy = 0, speedup = 0;
-	int pairs = 0;
-	for (; pairs < 10 && (pairs < 3 || speedup < need || busy < need); pairs++) {
-		struct timed_run one = timed(lo, hi, 1), all = timed(lo, hi, (int)cpus);
-		ck_assert_msg(one.count == expected && all.count == expected,
-		              "count_primes(%ld, %ld, n) returned %ld with 1 thread and %ld with "
-		              "%u, expected %ld",
-		              lo, hi, one.count, all.count, cpus, expected);
-		if (one.wall < best1)
-			best1 = one.wall;
-		if (all.wall < bestn)
-			bestn = all.wall;
-		if (all.cpu / all.wall > busy)
-			busy = all.cpu / all.wall;
-		speedup = best1 / bestn;
+	while (f.pairs < 10 &&
+	       (f.pairs < 3 || !(scaled_on_quiet_machine(&f) || scaled_on_busy_machine(&f))))
+		alternate(lo, hi, expected, &f);
+	harness_info("%u usable CPUs; [%ld, %ld), best of %d alternated runs: 1 thread %.1f ms, "
+	             "%u threads %.1f ms: speedup %.2f (needed %.2f); CPU time / wall time "
+	             "with %u threads %.2f (needed %.2f)",
+	             f.cpus, lo, hi, f.pairs, f.one_wall * 1e3, f.cpus, f.all_wall * 1e3,
+	             speedup_of(&f), f.need, f.cpus, f.busy, f.need);
+	harness_info(
+	    "scheduler, %u-thread run: ready to run on %.2f CPUs on average, %.0f%% of that "
+	    "spent waiting for a CPU other processes held; the longest thread, minus its "
+	    "waits, took %.1f ms (one thread's CPU time is %.2f times that); threads "
+	    "used %.2f x one thread's CPU time (best of each)",
+	    f.cpus, f.demand.ready, f.demand.waited * 100, f.demand.longest * 1e3,
+	    f.demand.longest > 0 ? f.one_cpu / f.demand.longest : 0, f.all_cpu / f.one_cpu);
+	if (scaled_on_quiet_machine(&f))
+		return;
+	if (scaled_on_busy_machine(&f)) {
+		harness_info("passed on the scheduler's figures: other processes held the "
+		             "threads back, so the wall-time speedup understates the code");
+		return;
 	}
-	harness_info("%u usable CPUs; [%ld, %ld): best of %d alternated runs: 1 thread %.1f ms, "
-	             "%u threads %.1f ms: speedup %.2f (needed %.2f); CPU time / wall time with "
-	             "%u threads %.2f (needed %.2f)",
-	             cpus, lo, hi, pairs, best1 * 1e3, cpus, bestn * 1e3, speedup, need, cpus, busy,
-	             need);
-	ck_assert_msg(speedup >= need,
-	              "with %u threads on %u CPUs count_primes ran only %.2f times as fast as with "
-	              "1 thread; it should approach %u",
-	              cpus, cpus, speedup, cpus);
-	ck_assert_msg(busy >= need,
-	              "with %u threads the process used %.2f CPUs on average; the threads must "
-	              "keep all %u busy",
-	              cpus, busy, cpus);
+	ck_assert_msg(speedup_of(&f) >= f.need,
+	              "with %u threads on %u CPUs count_primes ran only %.2f times as fast as "
+	              "with 1 thread; it should approach %u",
+	              f.cpus, f.cpus, speedup_of(&f), f.cpus);
+	ck_abort_msg("with %u threads the process kept only %.2f CPUs busy on average; the "
+	             "threads must keep all %u busy",
+	             f.cpus, f.busy, f.cpus);
 }
 END_TEST
 
@@ -278,13 +384,15 @@ static struct balance balance_of(const struct harness_thread_span *spans, size_t
 }
 
 #define EVEN_WORK 1.12
-#define TOGETHER  0.10
+#define TOGETHER  0.05
+#define RUNS      3
 
-/* At most 1 when the work was even or the threads finished together. */
-static double imbalance(struct balance b)
+/* Even work suits a fixed split; finishing together shows work that went
+ * to whichever thread was free (dynamic chunks), however the machine's
+ * load made the threads' shares unequal. */
+static bool balanced(struct balance b)
 {
-	double work = b.work_ratio / EVEN_WORK, finish = b.finish_share / TOGETHER;
-	return work < finish ? work : finish;
+	return b.work_ratio <= EVEN_WORK || b.finish_share <= TOGETHER;
 }
 
 START_TEST(balance)
@@ -297,8 +405,9 @@ START_TEST(balance)
 	while (hi < (1L << 26) && timed(0, hi, nthreads).cpu < 0.12)
 		hi *= 2;
 	long expected = sieve_count(0, hi);
-	struct balance best = {1e300, 1e300};
-	for (int run = 0; run < 4 && imbalance(best) > 1; run++) {
+	int good = 0;
+	char figures[RUNS][64];
+	for (int run = 0; run < RUNS; run++) {
 		long count;
 		size_t n = spans_of(0, hi, nthreads, spans, &count);
 		ck_assert_msg(count == expected,
@@ -308,19 +417,20 @@ START_TEST(balance)
 		              "count_primes(0, %ld, %d) ran %zu threads; it must create %d", hi,
 		              nthreads, n, nthreads);
 		struct balance b = balance_of(spans, n);
-		if (imbalance(b) < imbalance(best))
-			best = b;
+		good += balanced(b);
+		snprintf(figures[run], sizeof figures[run], "%.2f x and %.0f%%", b.work_ratio,
+		         b.finish_share * 100);
 	}
-	harness_info("[0, %ld) on %d threads: busiest thread's CPU time %.2f x the mean (even: "
-	             "<= %.2f); %.0f%% of the run went on after the first thread finished "
-	             "(together: <= %.0f%%)",
-	             hi, nthreads, best.work_ratio, EVEN_WORK, best.finish_share * 100,
+	harness_info("[0, %ld) on %d threads, %d runs: busiest thread's CPU time over the mean, "
+	             "and share of the run after the first thread finished: %s; %s; %s (balanced: "
+	             "<= %.2f x, or <= %.0f%%)",
+	             hi, nthreads, RUNS, figures[0], figures[1], figures[2], EVEN_WORK,
 	             TOGETHER * 100);
-	ck_assert_msg(imbalance(best) <= 1,
-	              "the threads did not share the cost evenly: numbers near %ld cost far more "
-	              "to test than small ones, so equal slices of the range are unequal work. "
-	              "Deal out numbers or small chunks instead",
-	              hi);
+	ck_assert_msg(good * 2 > RUNS,
+	              "the threads did not share the cost evenly in %d of %d runs: numbers near "
+	              "%ld cost far more to test than small ones, so equal slices of the range are "
+	              "unequal work.  Deal out numbers or small chunks instead",
+	              RUNS - good, RUNS, hi);
 }
 END_TEST
 
