@@ -1,4 +1,4 @@
-/* expect: functional=passed tsan=passed helgrind=passed */
+/* expect: functional=passed timing=failed tsan=passed helgrind=passed */
 /* expect-output: did not share the cost evenly */
 /*
  * equal_halves.c -- gives each thread an equal contiguous slice of the
