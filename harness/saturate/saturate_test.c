@@ -12,6 +12,8 @@
  *  - speedup compares the best of several one-thread runs with the best of
  *    as many all-CPU runs, alternated after a warm-up, so a burst of load
  *    from another process slows both sides alike and a quiet moment counts;
+ *    when other processes kept the threads waiting for a CPU all along, the
+ *    kernel's run-delay figures show what the threads were ready to do;
  *  - balance is judged from each thread's own CPU time and finish time,
  *    which another process's load does not change: work split evenly, or
  *    threads that all finish together (dynamic chunks), both scale.
@@ -135,6 +137,20 @@ END_TEST
 
 /* --- threads really used ----------------------------------------------- */
 
+/* How long every thread was alive at once; negative: how long after the
+ * first thread ended the last one began. */
+static double time_all_alive(const struct harness_thread_span *spans, size_t n)
+{
+	double last_start = 0, first_end = 1e300;
+	for (size_t i = 0; i < n; i++) {
+		if (spans[i].start > last_start)
+			last_start = spans[i].start;
+		if (spans[i].end < first_end)
+			first_end = spans[i].end;
+	}
+	return n > 0 ? first_end - last_start : 0;
+}
+
 static size_t spans_of(long lo, long hi, int nthreads, struct harness_thread_span *spans,
                        long *count)
 {
@@ -161,20 +177,13 @@ START_TEST(threads_used)
 	              "count_primes(..., %d) called pthread_create %lu times; it must create "
 	              "%d threads that do the counting",
 	              nthreads, created, nthreads);
-	double last_start = 0, first_end = 1e300;
-	for (size_t i = 0; i < n; i++) {
-		if (spans[i].start > last_start)
-			last_start = spans[i].start;
-		if (spans[i].end < first_end)
-			first_end = spans[i].end;
-	}
-	if (last_start < first_end)
-		harness_info("all %d threads ran at once for %.1f ms", nthreads,
-		             (first_end - last_start) * 1e3);
+	double together = time_all_alive(spans, n);
+	if (together > 0)
+		harness_info("all %d threads ran at once for %.1f ms", nthreads, together * 1e3);
 	else
 		harness_info("the last thread began %.1f ms after the first one had ended",
-		             (last_start - first_end) * 1e3);
-	ck_assert_msg(last_start < first_end,
+		             -together * 1e3);
+	ck_assert_msg(together > 0,
 	              "the %d threads never ran all at once: one had finished before another "
 	              "began.  Create every thread first, then join them all",
 	              nthreads);
@@ -196,11 +205,10 @@ static struct timed_run timed(long lo, long hi, int nthreads)
 	return (struct timed_run){wall, cpu, count};
 }
 
-/* Three quarters of the CPUs, and never under 1.3. */
+/* Three quarters of the CPUs: 1.5 on 2 (the floor of 1.3 never binds). */
 static double required_speedup(unsigned cpus)
 {
-	double need = 0.75 * cpus;
-	return need < 1.3 ? 1.3 : need;
+	return 0.75 * cpus;
 }
 
 /* Doubles the range below 2^31 until one thread needs a measurable amount
@@ -225,22 +233,18 @@ struct demand {
 
 static struct demand demand_of(const struct harness_thread_span *spans, size_t n, double wall)
 {
-	struct demand d = {.all_together = n > 0};
-	double ready = 0, waited = 0, last_start = 0, first_end = 1e300;
+	struct demand d = {0};
+	double ready = 0, waited = 0;
 	for (size_t i = 0; i < n; i++) {
 		ready += spans[i].cpu + spans[i].waited;
 		waited += spans[i].waited;
 		double own = spans[i].end - spans[i].start - spans[i].waited;
 		if (own > d.longest)
 			d.longest = own;
-		if (spans[i].start > last_start)
-			last_start = spans[i].start;
-		if (spans[i].end < first_end)
-			first_end = spans[i].end;
 	}
 	d.ready = ready / wall;
 	d.waited = ready > 0 ? waited / ready : 0;
-	d.all_together = n > 0 && last_start < first_end;
+	d.all_together = time_all_alive(spans, n) > 0;
 	return d;
 }
 
