@@ -356,8 +356,8 @@ START_TEST(speedup)
 	              "with %u threads on %u CPUs count_primes ran only %.2f times as fast as "
 	              "with 1 thread; it should approach %u",
 	              f.cpus, f.cpus, speedup_of(&f), f.cpus);
-	ck_abort_msg("with %u threads the process kept only %.2f CPUs busy on average; the "
-	             "threads must keep all %u busy",
+	ck_abort_msg("with %u threads the process kept only %.2f CPUs busy on average; it should "
+	             "approach %u: the threads must all be computing at once",
 	             f.cpus, f.busy, f.cpus);
 }
 END_TEST
