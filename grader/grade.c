@@ -255,9 +255,14 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 	run_environment(c, t, h, nonce, env);
 	char log_file[4300];
 	snprintf(log_file, sizeof log_file, "--log-file=%s/helgrind.%%p", c->run_dir);
-	char *helgrind[] = {
-	    "valgrind", "--tool=helgrind", "--error-exitcode=99", "--fullpath-after=",
-	    log_file,   (char *)binary,    (char *)h->name,       NULL};
+	char *helgrind[24] = {"valgrind", "--tool=helgrind", "--error-exitcode=99",
+			      "--fullpath-after=", log_file};
+	int nh = 5;
+	for (char **o = t->valgrind; o && *o && nh < 20; o++)
+		helgrind[nh++] = *o;
+	helgrind[nh++] = (char *)binary;
+	helgrind[nh++] = (char *)h->name;
+	helgrind[nh] = NULL;
 	char *native[] = {(char *)binary, (char *)h->name, NULL};
 	/* ThreadSanitizer reserves terabytes of address space: its own limits
 	 * (TSAN_OPTIONS) bound its memory instead. */

@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed tsan=failed helgrind=failed timing=passed */
+/* expect: build=passed functional=failed tsan=failed timing=passed */
 /*
  * audit_array_order.c -- transfers ordered by id, but audit locks the
  * accounts in the order of the array it is given.  Two audits given

@@ -1,4 +1,4 @@
-/* expect: build=passed functional=passed tsan=failed helgrind=failed timing=failed */
+/* expect: build=passed functional=passed tsan=failed timing=failed */
 /* expect-output: whole bank */
 /*
  * bank_gate_lock.c -- the accounts' locks are taken in any order, but only

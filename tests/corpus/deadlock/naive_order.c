@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed tsan=failed helgrind=failed timing=passed */
+/* expect: build=passed functional=failed tsan=failed timing=passed */
 /* expect-output: DEADLOCK */
 /*
  * naive_order.c -- transfer locks `from` and then `to`; audit is right.

