@@ -29,6 +29,10 @@
 
 enum { OUTPUT_CAP = 64 * 1024, OUTPUT_TAIL_LINES = 15 };
 
+/* Address space for runs without ThreadSanitizer: enough for any honest
+ * harness run, natively or under Valgrind. */
+#define NATIVE_MEMORY_LIMIT (4UL << 30)
+
 struct harness_test {
 	char name[128];
 	double seconds;
@@ -222,7 +226,9 @@ static void run_environment(const struct context *c, const struct rubric_test *t
 	    asprintf(
 	        &env[n++],
 	        "TSAN_OPTIONS=log_path=%s/tsan halt_on_error=0 report_signal_unsafe=1 "
-	        "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0",
+	        "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0 "
+		     "max_allocation_size_mb=2048 allocator_may_return_null=1 hard_rss_limit_mb=3072 "
+		     "atexit_sleep_ms=0",
 	        c->run_dir) < 0)
 		abort();
 	env[n] = NULL;
@@ -243,19 +249,30 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 	char nonce[32] = "";
 	make_nonce(nonce, sizeof nonce);
 	fresh_dir(c->run_dir);
+	if (c->cfg->sandbox_uid && chown(c->run_dir, c->cfg->sandbox_uid, c->cfg->sandbox_gid) != 0)
+		text_printf(why, "grader: cannot hand %s to the sandbox user\n", c->run_dir);
 	char *env[16];
 	run_environment(c, t, h, nonce, env);
 	char log_file[4300];
 	snprintf(log_file, sizeof log_file, "--log-file=%s/helgrind.%%p", c->run_dir);
-	char *helgrind[] = {
-	    "valgrind", "--tool=helgrind", "--error-exitcode=99", "--fullpath-after=",
-	    log_file,   (char *)binary,    (char *)h->name,       NULL};
+	char *helgrind[24] = {"valgrind", "--tool=helgrind", "--error-exitcode=99",
+			      "--fullpath-after=", log_file};
+	int nh = 5;
+	for (char **o = t->valgrind; o && *o && nh < 20; o++)
+		helgrind[nh++] = *o;
+	helgrind[nh++] = (char *)binary;
+	helgrind[nh++] = (char *)h->name;
+	helgrind[nh] = NULL;
 	char *native[] = {(char *)binary, (char *)h->name, NULL};
+	/* ThreadSanitizer reserves terabytes of address space: its own limits
+	 * (TSAN_OPTIONS) bound its memory instead. */
+	bool native_run = v != VARIANT_TSAN;
 	struct run_spec spec = {
 	    .argv = t->check == CHECK_HELGRIND ? helgrind : native,
+	    .memory_limit = native_run ? NATIVE_MEMORY_LIMIT : 0,
 	    .env = env,
 	    .cwd = c->run_dir,
-	    .timeout = h->seconds * stretch(t, h) + 10,
+	    .timeout = h->seconds * stretch(t, h) + 5,
 	    .output_cap = OUTPUT_CAP,
 	    .verdict_channel = true,
 	    .limit_resources = true,

@@ -13,6 +13,7 @@ struct grader_config {
 	const char *work; /* scratch folder for builds and logs (absolute) */
 	uint64_t seed;    /* schedule perturbation seed, passed to every run */
 	bool verbose;     /* show raw tool output too */
+	unsigned sandbox_uid, sandbox_gid; /* user submissions run as; 0: the grader's */
 };
 
 #endif
