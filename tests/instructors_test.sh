@@ -154,7 +154,7 @@ template() {
 		cd '$tmp/student' && [ ! -e solutions ] && [ ! -e tests ] && [ ! -e instructors ] &&
 		[ ! -e .github/workflows/ci.yml ] && [ ! -e .ci ]"
 	check "its exercises/ is the project's, file for file" diff -r exercises "$tmp/student/exercises"
-	check "holds no line of a reference solution that the exercise does not show" no_solution_text \
+	check "holds no line of a solution or corpus file that students do not already get" no_solution_text \
 		"$tmp/student"
 	(cd "$tmp/student" && make -s grade EX=balance JSON="$tmp/template.json" \
 		>"$tmp/template.log" 2>&1)
@@ -163,17 +163,16 @@ template() {
 		and .score < .max_score / 2' "$tmp/template.json"
 }
 
-# Every distinctive line (25 characters or more, once trimmed) of each
-# solution that the exercise's own folder (stub, header, README, hints)
-# does not already show the student must appear nowhere in the template.
+# Every line (25 characters or more, once trimmed) of a reference solution or
+# a corpus submission that the project does not already give students (in
+# exercises/, harness/ or grader/) must appear nowhere in the template.
 no_solution_text() {
-	for solution in solutions/*/*.c; do
-		exercise=$(basename "$(dirname "$solution")")
-		sed 's/^[[:space:]]*//; s/[[:space:]]*$//' "$solution" | awk 'length >= 25' |
+	for private in solutions/*/*.c tests/corpus/*/*.c; do
+		sed 's/^[[:space:]]*//; s/[[:space:]]*$//' "$private" | awk 'length >= 25' |
 			while IFS= read -r line; do
-				if ! grep -rqF -- "$line" "exercises/$exercise/" &&
+				if ! grep -rqF -- "$line" exercises harness grader &&
 					grep -rqF -- "$line" "$1"; then
-					echo "solution text in the template: $line"
+					echo "text of $private in the template: $line"
 					grep -rlF -- "$line" "$1"
 					return 1
 				fi
