@@ -46,7 +46,7 @@ void harness_define(void);
 			harness_fail_at(__FILE__, __LINE__, __VA_ARGS__);                          \
 	} while (0)
 _Noreturn void harness_fail_at(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* A line of evidence shown with the verdict (figures measured, context). */
 void harness_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -98,7 +98,7 @@ struct harness_perturbation {
 };
 void harness_perturb(struct harness_perturbation p);
 extern const struct harness_perturbation HARNESS_PERTURB_OFF, HARNESS_PERTURB_LIGHT,
-	HARNESS_PERTURB_HEAVY;
+    HARNESS_PERTURB_HEAVY;
 
 /* Calls of the student's object, counted by the wrappers since start. */
 struct harness_calls {
@@ -115,10 +115,10 @@ void harness_fail_fork(unsigned n, int e);
  * mutexes and which mutex each thread waits for, with the student's code
  * address of the call.  Read by hang reporters. */
 struct harness_lock_wait {
-	unsigned thread;      /* harness thread number, 0 = test's main thread */
-	const void *waiting;  /* mutex the thread is blocked on, or NULL */
-	const void *held[8];  /* mutexes it holds (first 8) */
-	const void *where;    /* return address in the student's code of the wait */
+	unsigned thread;     /* harness thread number, 0 = test's main thread */
+	const void *waiting; /* mutex the thread is blocked on, or NULL */
+	const void *held[8]; /* mutexes it holds (first 8) */
+	const void *where;   /* return address in the student's code of the wait */
 };
 size_t harness_lock_snapshot(struct harness_lock_wait *out, size_t max);
 
