@@ -59,6 +59,12 @@ bool bq_get(bqueue_t *q, void **item)
 }
 
 /* TODO: mark the queue closed and wake every blocked thread. */
-void bq_close(bqueue_t *q) { (void)q; }
+void bq_close(bqueue_t *q)
+{
+	(void)q;
+}
 
-size_t bq_size(bqueue_t *q) { return q->count; }
+size_t bq_size(bqueue_t *q)
+{
+	return q->count;
+}

@@ -29,7 +29,7 @@ int bq_init(bqueue_t *q, size_t capacity); /* 0, EINVAL for capacity 0, ENOMEM *
 void bq_destroy(bqueue_t *q);
 bool bq_put(bqueue_t *q, void *item);  /* blocks while full; false if closed */
 bool bq_get(bqueue_t *q, void **item); /* blocks while empty and open;
-					  false once closed and drained */
+                                          false once closed and drained */
 void bq_close(bqueue_t *q);
 size_t bq_size(bqueue_t *q);
 

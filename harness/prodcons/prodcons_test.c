@@ -319,7 +319,7 @@ static void run_transfer(unsigned producers, unsigned consumers, size_t capacity
 
 START_TEST(exactly_once_in_order)
 {
-	long items = harness_scaled(10000);
+	long items = harness_scaled(8000);
 	run_transfer(1, 1, 1, items);
 	run_transfer(4, 4, 64, items);
 	run_transfer(3, 3, 1, items);
@@ -332,8 +332,8 @@ END_TEST
 START_TEST(spurious_wakeups)
 {
 	harness_perturb((struct harness_perturbation){
-	    .yield_rate = 100, .sleep_rate = 5, .sleep_max_us = 50, .spurious_rate = 600});
-	long items = harness_scaled(10000);
+	    .yield_rate = 50, .sleep_rate = 5, .sleep_max_us = 50, .spurious_rate = 600});
+	long items = harness_scaled(4000);
 	run_transfer(2, 2, 1, items);
 	run_transfer(4, 4, 2, items);
 	run_transfer(1, 3, 1, items);

@@ -1,7 +1,8 @@
 /* expect: functional=failed tsan=passed helgrind=passed timing=passed */
 /* expect-output: bq_close must wake every blocked */
 /*
- * close_signal_one.c -- corpus: bq_close signals one waiter of each kind instead of broadcasting, so other blocked threads sleep forever.
+ * close_signal_one.c -- corpus: bq_close signals one waiter of each kind instead of broadcasting,
+ * so other blocked threads sleep forever.
  */
 #include "prodcons.h"
 

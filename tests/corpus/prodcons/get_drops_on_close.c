@@ -1,7 +1,8 @@
 /* expect: functional=failed tsan=passed helgrind=passed timing=passed */
 /* expect-output: must still return the items left */
 /*
- * get_drops_on_close.c -- corpus: bq_get returns false as soon as the queue is closed, dropping the items still inside.
+ * get_drops_on_close.c -- corpus: bq_get returns false as soon as the queue is closed, dropping the
+ * items still inside.
  */
 #include "prodcons.h"
 

@@ -1,7 +1,8 @@
 /* expect: functional=failed tsan=passed helgrind=passed timing=passed */
 /* expect-output: must wake a waiting producer */
 /*
- * get_never_wakes_producer.c -- corpus: bq_get never signals not_full, so a producer blocked on a full queue sleeps forever.
+ * get_never_wakes_producer.c -- corpus: bq_get never signals not_full, so a producer blocked on a
+ * full queue sleeps forever.
  */
 #include "prodcons.h"
 

@@ -1,6 +1,7 @@
 /* expect: functional=failed tsan=passed helgrind=passed timing=passed */
 /*
- * if_not_while.c -- corpus: waits under if instead of while, so a spurious or stolen wakeup proceeds on an empty or full queue.
+ * if_not_while.c -- corpus: waits under if instead of while, so a spurious or stolen wakeup
+ * proceeds on an empty or full queue.
  */
 #include "prodcons.h"
 

@@ -1,7 +1,8 @@
 /* expect: functional=failed tsan=passed helgrind=passed timing=passed */
 /* expect-output: bq_put after bq_close returned true */
 /*
- * put_after_close.c -- corpus: bq_put ignores close: it waits for room and stores the item even on a closed queue.
+ * put_after_close.c -- corpus: bq_put ignores close: it waits for room and stores the item even on
+ * a closed queue.
  */
 #include "prodcons.h"
 

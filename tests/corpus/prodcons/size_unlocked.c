@@ -73,4 +73,7 @@ void bq_close(bqueue_t *q)
 	pthread_mutex_unlock(&q->lock);
 }
 
-size_t bq_size(bqueue_t *q) { return q->count; }
+size_t bq_size(bqueue_t *q)
+{
+	return q->count;
+}
