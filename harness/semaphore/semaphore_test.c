@@ -438,45 +438,72 @@ END_TEST
 
 /* --- functional: run_limited --------------------------------------------- */
 
-#define MAX_TASKS 16
+#define MAX_TASKS       16
+#define TASK_HOLD_US    30000
+#define TASK_PATIENCE_S 2.0
 
+/*
+ * Each task stays inside until as many tasks as the limit allows are inside
+ * together (or, once, TASK_PATIENCE_S passed), then TASK_HOLD_US more.  So a
+ * correct run_limited reaches the limit however slowly its threads start, a
+ * serialising one is caught after one wait, and one that lets too many in
+ * has TASK_HOLD_US for the extra tasks to show.
+ */
 struct limit_run {
-	atomic_uint inside;
-	atomic_uint most_inside;
-	atomic_uint runs[MAX_TASKS];
-	unsigned task_us;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	unsigned inside, most_inside, target;
+	bool gave_up;
+	unsigned runs[MAX_TASKS];
 };
+
+static void wait_for_company(struct limit_run *r)
+{
+	struct timespec give_up = realtime_after(TASK_PATIENCE_S);
+	while (!r->gave_up && r->most_inside < r->target)
+		if (pthread_cond_timedwait(&r->changed, &r->lock, &give_up) != 0)
+			r->gave_up = true;
+}
 
 static void limited_task(unsigned i, void *arg)
 {
 	struct limit_run *r = arg;
 	HARNESS_REQUIRE(i < MAX_TASKS, "run_limited called task(%u) beyond the tasks asked for", i);
-	atomic_fetch_add(&r->runs[i], 1);
-	note_most(&r->most_inside, atomic_fetch_add(&r->inside, 1) + 1);
-	harness_sleep_us(r->task_us);
-	atomic_fetch_sub(&r->inside, 1);
+	pthread_mutex_lock(&r->lock);
+	r->runs[i]++;
+	if (++r->inside > r->most_inside)
+		r->most_inside = r->inside;
+	pthread_cond_broadcast(&r->changed);
+	wait_for_company(r);
+	pthread_mutex_unlock(&r->lock);
+	harness_sleep_us(TASK_HOLD_US);
+	pthread_mutex_lock(&r->lock);
+	r->inside--;
+	pthread_mutex_unlock(&r->lock);
 }
 
 static void check_run_limited(unsigned ntasks, unsigned limit)
 {
-	struct limit_run r = {.task_us = 30000};
+	struct limit_run r = {.lock = PTHREAD_MUTEX_INITIALIZER,
+	                      .changed = PTHREAD_COND_INITIALIZER};
+	r.target = ntasks < limit ? ntasks : limit;
 	int err = run_limited(ntasks, limit, limited_task, &r);
 	ck_assert_msg(err == 0, "run_limited(%u, %u) returned %d, expected 0", ntasks, limit, err);
 	for (unsigned i = 0; i < ntasks; i++)
-		ck_assert_msg(atomic_load(&r.runs[i]) == 1,
+		ck_assert_msg(r.runs[i] == 1,
 		              "run_limited(%u, %u) ran task %u %u times, expected once", ntasks,
-		              limit, i, atomic_load(&r.runs[i]));
-	unsigned most = atomic_load(&r.most_inside);
-	unsigned expected = ntasks < limit ? ntasks : limit;
-	harness_info("run_limited(%u, %u): at most %u tasks ran at once", ntasks, limit, most);
-	ck_assert_msg(most <= expected,
+		              limit, i, r.runs[i]);
+	harness_info("run_limited(%u, %u): at most %u tasks ran at once", ntasks, limit,
+	             r.most_inside);
+	ck_assert_msg(r.most_inside <= r.target,
 	              "run_limited(%u, %u): %u tasks ran at once; the limit is %u", ntasks, limit,
-	              most, limit);
-	ck_assert_msg(most == expected,
-	              "run_limited(%u, %u): tasks of 30 ms each, all started at once, but never "
-	              "more than %u ran together; %u should: start every thread first, and let "
-	              "the semaphore, not the order of creation, hold them back",
-	              ntasks, limit, most, expected);
+	              r.most_inside, limit);
+	ck_assert_msg(r.most_inside == r.target,
+	              "run_limited(%u, %u): never more than %u ran together, though each task "
+	              "waited %.0f s for others to join it; %u should: start every thread first, "
+	              "and let the semaphore, not the order of creation, hold them back",
+	              ntasks, limit, r.most_inside, TASK_PATIENCE_S, r.target);
+	pthread_cond_destroy(&r.changed);
 }
 
 START_TEST(limit)
@@ -492,39 +519,50 @@ END_TEST
 
 /* --- sanitizers: every operation at once --------------------------------- */
 
+#define MIX_THREADS 6
+#define MIX_PERMITS 2
+
+/* Workers only record what they saw; the test's thread judges after the
+ * join, so a wrong submission ends the run normally and the sanitizer's
+ * verdict is about races alone. */
 struct mix {
 	csem_t sem;
 	long rounds;
+	unsigned highest_value[MIX_THREADS];
+	unsigned timeouts[MIX_THREADS];
 };
 
-/* Takes a permit one of three ways (or reads the value), then returns it. */
+/* Takes a permit one of three ways, or reads the value; gives back what it took. */
+static bool mix_step(struct mix *m, unsigned i, long k)
+{
+	struct timespec deadline;
+	unsigned value;
+	switch ((k + i) % 4) {
+	case 0:
+		csem_wait(&m->sem);
+		return true;
+	case 1:
+		return csem_trywait(&m->sem);
+	case 2:
+		deadline = realtime_after(10.0);
+		if (csem_timedwait(&m->sem, &deadline))
+			return true;
+		m->timeouts[i]++;
+		return false;
+	default:
+		value = csem_value(&m->sem);
+		if (value > m->highest_value[i])
+			m->highest_value[i] = value;
+		return false;
+	}
+}
+
 static void mix_worker(unsigned i, void *arg)
 {
 	struct mix *m = arg;
-	for (long k = 0; k < m->rounds; k++) {
-		bool taken = true;
-		switch ((k + i) % 4) {
-		case 0:
-			csem_wait(&m->sem);
-			break;
-		case 1:
-			taken = csem_trywait(&m->sem);
-			break;
-		case 2: {
-			struct timespec deadline = realtime_after(10.0);
-			HARNESS_REQUIRE(csem_timedwait(&m->sem, &deadline),
-			                "csem_timedwait timed out after 10 s with permits in use");
-			break;
-		}
-		default:
-			taken = false;
-			HARNESS_REQUIRE(csem_value(&m->sem) <= 2,
-			                "csem_value read %u from a semaphore of 2 permits",
-			                csem_value(&m->sem));
-		}
-		if (taken)
+	for (long k = 0; k < m->rounds; k++)
+		if (mix_step(m, i, k))
 			csem_post(&m->sem);
-	}
 }
 
 static void short_task(unsigned i, void *arg)
@@ -536,10 +574,19 @@ static void short_task(unsigned i, void *arg)
 START_TEST(everything_at_once)
 {
 	struct mix m = {.rounds = harness_scaled(2000)};
-	init_or_fail(&m.sem, 2);
-	harness_run_threads(6, mix_worker, &m);
-	ck_assert_msg(csem_value(&m.sem) == 2, "value %u after every permit came back, expected 2",
-	              csem_value(&m.sem));
+	init_or_fail(&m.sem, MIX_PERMITS);
+	harness_run_threads(MIX_THREADS, mix_worker, &m);
+	for (unsigned i = 0; i < MIX_THREADS; i++) {
+		ck_assert_msg(m.timeouts[i] == 0,
+		              "csem_timedwait timed out after 10 s with only %d permits in use",
+		              MIX_PERMITS);
+		ck_assert_msg(m.highest_value[i] <= MIX_PERMITS,
+		              "csem_value read %u from a semaphore of %d permits",
+		              m.highest_value[i], MIX_PERMITS);
+	}
+	ck_assert_msg(csem_value(&m.sem) == MIX_PERMITS,
+	              "value %u after every permit came back, expected %d", csem_value(&m.sem),
+	              MIX_PERMITS);
 	csem_destroy(&m.sem);
 	atomic_uint ran = 0;
 	ck_assert_msg(run_limited(6, 2, short_task, &ran) == 0, "run_limited(6, 2) failed");
