@@ -1,0 +1,223 @@
+/*
+ * build.c -- compiles a student's file and links it with the harness.
+ *
+ * Only SRC/E/E.c is taken from a submission.  It is copied into an empty
+ * folder before compiling, so `#include "E.h"` finds the project's header
+ * and never a copy the student edited.  The object is built alone (no LTO),
+ * once per variant, then its pthread, fork and atomic calls are renamed to
+ * the harness's wrappers (objcopy --redefine-syms) and it is linked with the
+ * harness of the same variant.  Warnings are collected, never fatal.
+ */
+#include "build.h"
+
+#include "run.h"
+#include "text.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef CHECK_LIBS
+#define CHECK_LIBS "-lcheck"
+#endif
+
+struct variant_tools {
+	const char *cc;
+	const char *flags[4];
+	const char *link_flag; /* extra flag at link time, or NULL */
+};
+
+static const struct variant_tools tools[VARIANT_COUNT] = {
+	[VARIANT_DEBUG] = {"gcc", {"-O0", "-g", NULL}, NULL},
+	[VARIANT_FAST] = {"gcc", {"-O2", "-g", NULL}, NULL},
+	/* -O0: at -O1 clang folds `b += n; b -= n;` and the race disappears */
+	[VARIANT_TSAN] = {"clang", {"-O0", "-g", "-fsanitize=thread", NULL}, "-fsanitize=thread"},
+};
+
+static char *path_join(const char *a, const char *b, const char *c)
+{
+	char *p = NULL;
+	if (asprintf(&p, "%s/%s%s%s", a, b, c ? "/" : "", c ? c : "") < 0)
+		abort();
+	return p;
+}
+
+static int make_dirs(const char *path)
+{
+	char *copy = strdup(path);
+	for (char *s = copy + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		mkdir(copy, 0755);
+		*s = '/';
+	}
+	int rc = mkdir(copy, 0755) == 0 || errno == EEXIST ? 0 : -1;
+	free(copy);
+	return rc;
+}
+
+/* Copies src to dst; false if src cannot be read. */
+static bool copy_file(const char *src, const char *dst)
+{
+	char *data = text_read_file(src);
+	if (!data)
+		return false;
+	FILE *f = fopen(dst, "w");
+	bool ok = f && fputs(data, f) >= 0;
+	if (f && fclose(f) != 0)
+		ok = false;
+	free(data);
+	return ok;
+}
+
+/* Runs a tool; appends its output (paths as the student knows them) to log. */
+static int run_logged(char *const argv[], struct build *b, struct text *log)
+{
+	char *output = NULL;
+	int status = run_tool(argv, 120, &output);
+	char *shown = text_replace_all(output ? output : "", b->source, b->shown_path);
+	text_add(log, shown);
+	free(shown);
+	free(output);
+	return status;
+}
+
+static int compile(const struct grader_config *cfg, const char *exercise, enum variant v,
+		   struct build *b, struct text *log)
+{
+	const struct variant_tools *t = &tools[v];
+	char *include = NULL;
+	if (asprintf(&include, "-I%s/exercises/%s", cfg->root, exercise) < 0)
+		abort();
+	const char *argv[24] = {t->cc, "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-pthread"};
+	int n = 6;
+	for (int i = 0; t->flags[i]; i++)
+		argv[n++] = t->flags[i];
+	argv[n++] = include;
+	argv[n++] = "-c";
+	argv[n++] = b->source;
+	argv[n++] = "-o";
+	argv[n++] = b->object[v];
+	argv[n] = NULL;
+	int status = run_logged((char *const *)argv, b, log);
+	free(include);
+	return status;
+}
+
+/* Splits CHECK_LIBS ("-pthread -lcheck_pic ...") into argv words. */
+static int add_words(const char **argv, int n, int max, char *words)
+{
+	for (char *w = strtok(words, " "); w && n < max - 1; w = strtok(NULL, " "))
+		argv[n++] = w;
+	return n;
+}
+
+static int wrap_and_link(const struct grader_config *cfg, const char *exercise, enum variant v,
+			 struct build *b, struct text *log)
+{
+	char *dir = path_join(cfg->work, exercise, variant_name(v));
+	char *wrapped = path_join(dir, "student-wrapped.o", NULL);
+	char *syms = path_join(cfg->root, "harness/common/wrap.syms", NULL);
+	char *redefine = NULL;
+	if (asprintf(&redefine, "--redefine-syms=%s", syms) < 0)
+		abort();
+	char *objcopy[] = {"objcopy", redefine, b->object[v], wrapped, NULL};
+	int status = run_logged(objcopy, b, log);
+
+	char *harness = NULL, *common = NULL;
+	if (asprintf(&harness, "%s/build/%s/%s/harness.a", cfg->root, variant_name(v), exercise) <
+		    0 ||
+	    asprintf(&common, "%s/build/%s/libharness.a", cfg->root, variant_name(v)) < 0)
+		abort();
+	char libs[] = CHECK_LIBS;
+	const char *argv[32] = {tools[v].cc, "-o", b->binary[v], wrapped, "-Wl,--start-group",
+				harness, common, "-Wl,--end-group"};
+	int n = 8;
+	if (tools[v].link_flag)
+		argv[n++] = tools[v].link_flag;
+	n = add_words(argv, n, 30, libs);
+	argv[n++] = "-pthread";
+	argv[n] = NULL;
+	if (status == 0)
+		status = run_logged((char *const *)argv, b, log);
+	free(harness);
+	free(common);
+	free(redefine);
+	free(syms);
+	free(wrapped);
+	free(dir);
+	return status;
+}
+
+static int count_warnings(const char *log)
+{
+	int n = 0;
+	for (const char *p = log; (p = strstr(p, "warning: ")) != NULL; p++)
+		n++;
+	return n;
+}
+
+int build_submission(const struct grader_config *cfg, const char *exercise, struct build *b)
+{
+	memset(b, 0, sizeof *b);
+	struct text log = {0};
+	char *file = NULL;
+	if (asprintf(&file, "%s.c", exercise) < 0)
+		abort();
+	b->shown_path = path_join(cfg->src, exercise, file);
+	char *src_dir = path_join(cfg->work, exercise, "src");
+	b->source = path_join(src_dir, file, NULL);
+	free(file);
+	int rc = 0;
+	char *harness = NULL;
+	if (asprintf(&harness, "%s/build/%s/%s/harness.a", cfg->root, "debug", exercise) < 0)
+		abort();
+	if (access(harness, R_OK) != 0) {
+		text_printf(&log, "grader: %s is not built: run `make` first\n", harness);
+		rc = -1;
+	} else if (make_dirs(src_dir) != 0) {
+		text_printf(&log, "grader: cannot create %s: %s\n", src_dir, strerror(errno));
+		rc = -1;
+	} else if (!copy_file(b->shown_path, b->source)) {
+		text_printf(&log, "%s: cannot read the file: %s\n", b->shown_path, strerror(errno));
+	} else {
+		b->ok = true;
+		for (int v = 0; v < VARIANT_COUNT && b->ok; v++) {
+			char *dir = path_join(cfg->work, exercise, variant_name((enum variant)v));
+			make_dirs(dir);
+			b->object[v] = path_join(dir, "student.o", NULL);
+			b->binary[v] = path_join(dir, "harness", NULL);
+			free(dir);
+			/* Show the first compiler's messages; later ones repeat them. */
+			struct text scratch = {0};
+			struct text *where = v == 0 ? &log : &scratch;
+			b->ok = compile(cfg, exercise, (enum variant)v, b, where) == 0 &&
+				wrap_and_link(cfg, exercise, (enum variant)v, b, where) == 0;
+			if (!b->ok && v != 0)
+				text_add(&log, scratch.data ? scratch.data : "");
+			text_free(&scratch);
+		}
+	}
+	free(harness);
+	free(src_dir);
+	text_add(&log, "");
+	b->log = text_take(&log);
+	b->warnings = count_warnings(b->log);
+	return rc;
+}
+
+void build_free(struct build *b)
+{
+	for (int v = 0; v < VARIANT_COUNT; v++) {
+		free(b->object[v]);
+		free(b->binary[v]);
+	}
+	free(b->shown_path);
+	free(b->source);
+	free(b->log);
+	memset(b, 0, sizeof *b);
+}

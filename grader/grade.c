@@ -1,0 +1,400 @@
+/*
+ * grade.c -- grades one exercise: build, then every test of its rubric.
+ *
+ * A rubric test names a check and a harness test; this file runs that
+ * harness test in the right build (under Valgrind for Helgrind), reads the
+ * verdict from the harness's own channel and the tool's log, and writes
+ * what the student needs to see.  Nothing here knows any exercise by name.
+ */
+#include "grade.h"
+
+#include "build.h"
+#include "report.h"
+#include "rules.h"
+#include "run.h"
+#include "sanitizer.h"
+#include "text.h"
+#include "verdict.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { OUTPUT_CAP = 64 * 1024, OUTPUT_TAIL_LINES = 15 };
+
+/* How much longer a run may take in each tool than natively. */
+static double stretch(const struct rubric_test *t)
+{
+	if (t->check == CHECK_HELGRIND)
+		return 8;
+	return t->variant == VARIANT_TSAN ? 4 : 1;
+}
+
+struct harness_test {
+	char name[128];
+	double seconds;
+};
+
+struct context {
+	const struct grader_config *cfg;
+	const char *exercise;
+	const struct build *build;
+	struct harness_test tests[64];
+	size_t ntests;
+	char run_dir[4096];
+};
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The harness's own list of tests, with their native time limits. */
+static int list_tests(struct context *c, char *err, size_t errlen)
+{
+	char *argv[] = {c->build->binary[VARIANT_DEBUG], "--list", NULL};
+	char *out = NULL;
+	int status = run_tool(argv, 30, &out);
+	c->ntests = 0;
+	for (char *line = strtok(out, "\n"); status == 0 && line && c->ntests < 64;
+	     line = strtok(NULL, "\n")) {
+		struct harness_test *t = &c->tests[c->ntests];
+		if (sscanf(line, "%127s %lf", t->name, &t->seconds) == 2)
+			c->ntests++;
+	}
+	free(out);
+	if (status != 0)
+		snprintf(err, errlen, "%s: the harness would not list its tests", c->exercise);
+	return status == 0 ? 0 : -1;
+}
+
+static const struct harness_test *find_test(const struct context *c, const char *name)
+{
+	for (size_t i = 0; i < c->ntests; i++)
+		if (strcmp(c->tests[i].name, name) == 0)
+			return &c->tests[i];
+	return NULL;
+}
+
+static void fresh_dir(const char *path)
+{
+	mkdir(path, 0755);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char file[4600];
+		snprintf(file, sizeof file, "%s/%s", path, e->d_name);
+		unlink(file);
+	}
+	closedir(d);
+}
+
+/* Concatenates the logs a tool wrote into the run folder (one per process). */
+static char *read_logs(const char *dir, const char *prefix)
+{
+	struct text all = {0};
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		char file[4600];
+		snprintf(file, sizeof file, "%s/%s", dir, e->d_name);
+		char *log = text_read_file(file);
+		if (log)
+			text_add(&all, log);
+		free(log);
+	}
+	if (d)
+		closedir(d);
+	text_add(&all, "");
+	return text_take(&all);
+}
+
+static void make_nonce(char *nonce, size_t len)
+{
+	unsigned char bytes[12];
+	if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes)
+		for (size_t i = 0; i < sizeof bytes; i++)
+			bytes[i] = (unsigned char)(rand() ^ (int)(now() * 1e6));
+	for (size_t i = 0; i < sizeof bytes && 2 * i + 2 < len; i++)
+		snprintf(nonce + 2 * i, 3, "%02x", bytes[i]);
+}
+
+/* Replaces "addr:0x..." (code addresses the harness reports, relative to
+ * the binary) with file:line in the student's file, via addr2line. */
+static char *symbolize(const struct context *c, const char *binary, const char *text)
+{
+	struct text out = {0};
+	const char *p = text;
+	const char *hit;
+	while ((hit = strstr(p, "addr:0x")) != NULL) {
+		text_addn(&out, p, (size_t)(hit - p));
+		unsigned long offset = strtoul(hit + 5, (char **)&p, 16);
+		char address[32];
+		snprintf(address, sizeof address, "%#lx", offset ? offset - 1 : 0);
+		char *argv[] = {"addr2line", "-f", "-e", (char *)binary, address, NULL};
+		char *where = NULL;
+		run_tool(argv, 20, &where);
+		char function[256] = "?", location[1024] = "?";
+		if (where)
+			sscanf(where, "%255s %1023s", function, location);
+		char *colon = strrchr(location, ':');
+		if (colon && strncmp(location, c->build->source, (size_t)(colon - location)) == 0)
+			text_printf(&out, "%s:%d in %s()", c->build->shown_path, atoi(colon + 1),
+				    function);
+		else
+			text_printf(&out, "%s", function);
+		free(where);
+	}
+	text_add(&out, p);
+	return text_take(&out);
+}
+
+static void explain_end(const struct run_result *r, struct text *out)
+{
+	char how[160];
+	run_describe_end(r, how, sizeof how);
+	text_printf(out, "the test did not finish: its process %s", how);
+	if (r->timed_out)
+		text_add(out, " (it hung: a deadlock, a lost wakeup or an endless loop)");
+	else if (r->signal == SIGSEGV)
+		text_add(out, " (a bad pointer or array index in your code)");
+	else if (r->signal == SIGABRT)
+		text_add(out, " (abort(): a failed assert, a double free, or a sanitizer)");
+	else if (r->exited)
+		text_add(out, ": something called exit() during the test; your functions must "
+			      "return to their caller, not end the process");
+	text_add(out, ".\n");
+}
+
+/* The last lines the program printed, as evidence. */
+static void show_output_tail(const struct run_result *r, struct text *out)
+{
+	if (!r->output || !*r->output)
+		return;
+	const char *start = r->output + strlen(r->output);
+	int lines = 0;
+	while (start > r->output && lines <= OUTPUT_TAIL_LINES)
+		if (*--start == '\n')
+			lines++;
+	text_printf(out, "its last output%s:\n%s%s", r->output_total > OUTPUT_CAP ? " (cut)" : "",
+		    start, start[strlen(start) - 1] == '\n' ? "" : "\n");
+}
+
+/* The run's whole environment: nothing of the grader's leaks in. */
+static void run_environment(const struct context *c, const struct rubric_test *t,
+			    const char *nonce, char *env[])
+{
+	size_t n = 0;
+	char scale[64] = "";
+	if (t->scale > 0)
+		snprintf(scale, sizeof scale, "HARNESS_SCALE=%g", t->scale);
+	const char *fixed[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C",
+			       "HARNESS_VERDICT_FD=3", scale};
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		if (*fixed[i])
+			env[n++] = strdup(fixed[i]);
+	if (asprintf(&env[n++], "HOME=%s", c->run_dir) < 0 ||
+	    asprintf(&env[n++], "HARNESS_SEED=%llu", (unsigned long long)c->cfg->seed) < 0 ||
+	    asprintf(&env[n++], "HARNESS_NONCE=%s", nonce) < 0 ||
+	    asprintf(&env[n++], "HARNESS_TIMEOUT_FACTOR=%g", stretch(t)) < 0 ||
+	    asprintf(&env[n++],
+		     "TSAN_OPTIONS=log_path=%s/tsan halt_on_error=0 report_signal_unsafe=1 "
+		     "second_deadlock_stack=1 detect_deadlocks=1 history_size=4",
+		     c->run_dir) < 0)
+		abort();
+	env[n] = NULL;
+}
+
+static void free_environment(char *env[])
+{
+	for (char **e = env; *e; e++)
+		free(*e);
+}
+
+/* One run of a harness test; true if it passed.  Explains a failure. */
+static bool run_once(struct context *c, const struct rubric_test *t,
+		     const struct harness_test *h, struct text *why)
+{
+	enum variant v = t->variant;
+	const char *binary = c->build->binary[v];
+	char nonce[32] = "";
+	make_nonce(nonce, sizeof nonce);
+	fresh_dir(c->run_dir);
+	char *env[16];
+	run_environment(c, t, nonce, env);
+	char log_file[4300];
+	snprintf(log_file, sizeof log_file, "--log-file=%s/helgrind.%%p", c->run_dir);
+	char *helgrind[] = {"valgrind", "--tool=helgrind", "--error-exitcode=99",
+			    "--fullpath-after=", log_file, (char *)binary, (char *)h->name, NULL};
+	char *native[] = {(char *)binary, (char *)h->name, NULL};
+	struct run_spec spec = {
+		.argv = t->check == CHECK_HELGRIND ? helgrind : native,
+		.env = env,
+		.cwd = c->run_dir,
+		.timeout = h->seconds * stretch(t) + 10,
+		.output_cap = OUTPUT_CAP,
+		.verdict_channel = true,
+		.limit_resources = true,
+	};
+	struct run_result r;
+	run_command(&spec, &r);
+	struct verdict verdict;
+	verdict_parse(r.verdicts, nonce, h->name, &verdict);
+
+	bool passed;
+	struct text evidence = {0};
+	if (t->check == CHECK_TSAN || t->check == CHECK_HELGRIND) {
+		bool tsan = t->check == CHECK_TSAN;
+		char *log = read_logs(c->run_dir, tsan ? "tsan" : "helgrind");
+		int reports = (tsan ? tsan_explain : helgrind_explain)(
+			log, c->build->source, c->build->shown_path, &evidence);
+		passed = reports == 0 && verdict.ended;
+		if (!passed && reports == 0) {
+			text_printf(&evidence, "under %s, ", tsan ? "ThreadSanitizer" : "Helgrind");
+			if (verdict.failure)
+				text_printf(&evidence, "the test failed first: %s\n", verdict.failure);
+			else
+				explain_end(&r, &evidence);
+			show_output_tail(&r, &evidence);
+		}
+		if (c->cfg->verbose && *log)
+			text_printf(&evidence, "--- raw %s log ---\n%s", tsan ? "ThreadSanitizer" : "Helgrind", log);
+		free(log);
+	} else {
+		passed = verdict.passed;
+		if (!passed) {
+			if (verdict.failure)
+				text_printf(&evidence, "%s\n", verdict.failure);
+			else
+				explain_end(&r, &evidence);
+			text_add(&evidence, verdict.info);
+			if (!verdict.ended)
+				show_output_tail(&r, &evidence);
+		} else {
+			text_add(&evidence, verdict.info);
+		}
+	}
+	if (r.leftover_processes > 0)
+		text_printf(&evidence, "(%d process%s left running were killed)\n",
+			    r.leftover_processes, r.leftover_processes == 1 ? "" : "es");
+	char *shown = symbolize(c, binary, evidence.data ? evidence.data : "");
+	text_add(why, shown);
+	free(shown);
+	text_free(&evidence);
+	verdict_free(&verdict);
+	run_result_free(&r);
+	free_environment(env);
+	return passed;
+}
+
+static bool grade_test(struct context *c, const struct rubric_test *t, struct text *why)
+{
+	if (!c->build->ok) {
+		text_add(why, "not graded: the file does not build (see the build test).\n");
+		return false;
+	}
+	if (t->check == CHECK_BUILD) {
+		if (c->build->warnings)
+			text_printf(why, "%d warning%s:\n%s", c->build->warnings,
+				    c->build->warnings == 1 ? "" : "s", c->build->log);
+		return true;
+	}
+	if (t->check == CHECK_RULES)
+		return rules_check(t, c->build->object[t->variant], c->build->source,
+				   c->build->shown_path, why);
+	const struct harness_test *h = find_test(c, t->test);
+	for (int i = 0; i < t->repeat; i++) {
+		if (!run_once(c, t, h, why)) {
+			if (t->repeat > 1)
+				text_printf(why, "(failed on run %d of %d)\n", i + 1, t->repeat);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Every rubric test must name a test the harness has: a typo is the
+ * instructor's to fix, not a student's lost points. */
+static int check_rubric(const struct context *c, const struct rubric *rubric, char *err,
+			size_t errlen)
+{
+	for (size_t i = 0; i < rubric->count; i++) {
+		const char *name = rubric->tests[i].test;
+		if (name && !find_test(c, name)) {
+			snprintf(err, errlen,
+				 "harness/%s/rubric.json: \"%s\" runs test \"%s\", which "
+				 "harness/%s/ does not define (see --list)",
+				 c->exercise, rubric->tests[i].name, name, c->exercise);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int grade_exercise(const struct grader_config *cfg, const char *exercise, struct results *res,
+		   char *err, size_t errlen)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/harness/%s/rubric.json", cfg->root, exercise);
+	struct rubric rubric;
+	if (rubric_load(path, &rubric, err, errlen) != 0)
+		return -1;
+	report_exercise_start(exercise);
+	report_progress(exercise, "building");
+	struct build build;
+	struct context c = {.cfg = cfg, .exercise = exercise, .build = &build};
+	int rc = build_submission(cfg, exercise, &build);
+	if (rc != 0)
+		snprintf(err, errlen, "%s", build.log);
+	else if (build.ok)
+		rc = list_tests(&c, err, errlen) || check_rubric(&c, &rubric, err, errlen);
+	snprintf(c.run_dir, sizeof c.run_dir, "%s/%s/run", cfg->work, exercise);
+	for (size_t i = 0; rc == 0 && i < rubric.count; i++) {
+		const struct rubric_test *t = &rubric.tests[i];
+		report_progress(exercise, t->name);
+		struct text why = {0};
+		double start = now();
+		bool passed = t->check == CHECK_BUILD && !build.ok ? false : grade_test(&c, t, &why);
+		if (t->check == CHECK_BUILD && !build.ok)
+			text_printf(&why, "%s does not compile or link:\n%s", build.shown_path, build.log);
+		if (!passed) {
+			text_printf(&why, "seed %llu: reproduce with make grade EX=%s SEED=%llu\n",
+				    (unsigned long long)cfg->seed, exercise,
+				    (unsigned long long)cfg->seed);
+			if (t->readme)
+				text_printf(&why, "see exercises/%s/README.md#%s\n", exercise,
+					    t->readme);
+		}
+		struct outcome o = {
+			.exercise = strdup(exercise),
+			.name = strdup(t->name),
+			.check = t->check,
+			.passed = passed,
+			.score = passed ? t->points : 0,
+			.max_score = t->points,
+			.seconds = now() - start,
+			.output = text_take(&why),
+		};
+		results_add(res, o);
+		report_test(&res->items[res->count - 1]);
+	}
+	if (rc == 0)
+		report_exercise_end(res, exercise);
+	build_free(&build);
+	rubric_free(&rubric);
+	return rc;
+}

@@ -1,0 +1,18 @@
+/*
+ * grader.h -- settings of one grading run, shared by the grader's modules.
+ */
+#ifndef GRADER_GRADER_H
+#define GRADER_GRADER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct grader_config {
+	const char *root;  /* the project (absolute): headers, harnesses, rubrics */
+	const char *src;   /* the submission folder, laid out like exercises/ */
+	const char *work;  /* scratch folder for builds and logs (absolute) */
+	uint64_t seed;     /* schedule perturbation seed, passed to every run */
+	bool verbose;      /* show raw tool output too */
+};
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * report.c -- what the student reads on the terminal.
+ *
+ * One line per test (verdict, points, check, what it proves), and under a
+ * failure the evidence, indented.  Progress shows on a terminal while slow
+ * checks run; colour only on a terminal and never with NO_COLOR set.
+ */
+#include "report.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool tty, color;
+
+static const char *paint(const char *code) { return color ? code : ""; }
+#define RED paint("\033[31m")
+#define GREEN paint("\033[32m")
+#define YELLOW paint("\033[33m")
+#define BOLD paint("\033[1m")
+#define DIM paint("\033[2m")
+#define RESET paint("\033[0m")
+
+void report_init(void)
+{
+	tty = isatty(STDOUT_FILENO);
+	const char *no_color = getenv("NO_COLOR");
+	color = tty && !(no_color && *no_color);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+void report_header(const char *src, unsigned long long seed, const char *isolation)
+{
+	printf("%sGrading %s%s (seed %llu)\n", BOLD, src, RESET, seed);
+	printf("%sisolation: %s%s\n", DIM, isolation, RESET);
+}
+
+void report_exercise_start(const char *exercise)
+{
+	printf("\n%s== %s ==%s\n", BOLD, exercise, RESET);
+}
+
+static void clear_progress(void)
+{
+	if (tty)
+		printf("\r\033[K");
+}
+
+void report_progress(const char *exercise, const char *what)
+{
+	if (!tty)
+		return;
+	clear_progress();
+	printf("%s  ... %s: %.70s%s", DIM, exercise, what, RESET);
+	fflush(stdout);
+}
+
+/* Prints text with every line indented. */
+static void indented(const char *text, const char *style)
+{
+	for (const char *p = text; *p;) {
+		const char *eol = strchr(p, '\n');
+		int len = eol ? (int)(eol - p) : (int)strlen(p);
+		printf("        %s%.*s%s\n", style, len, p, RESET);
+		p += len + (eol ? 1 : 0);
+	}
+}
+
+void report_test(const struct outcome *o)
+{
+	clear_progress();
+	printf("  %s%s%s %5g/%-4g %-10s %s\n", o->passed ? GREEN : RED, o->passed ? "PASS" : "FAIL",
+	       RESET, o->score, o->max_score, check_name(o->check), o->name);
+	if (o->output && *o->output)
+		indented(o->output, o->passed ? DIM : "");
+}
+
+void report_exercise_end(const struct results *r, const char *exercise)
+{
+	double max = 0, score = results_score(r, exercise, &max);
+	printf("  %s%s: %g/%g%s\n", score == max ? GREEN : YELLOW, exercise, score, max, RESET);
+}
+
+void report_summary(const struct results *r, const char *const *exercises, int count)
+{
+	printf("\n%sSummary%s\n", BOLD, RESET);
+	for (int i = 0; i < count; i++) {
+		double max = 0, score = results_score(r, exercises[i], &max);
+		printf("  %-10s %5g/%-5g %s\n", exercises[i], score, max,
+		       max > 0 && score == max ? "done" : "");
+	}
+	double max = 0, score = results_score(r, NULL, &max);
+	printf("  %s%-10s %5g/%-5g%s   (%.1f s, seed %llu)\n", BOLD, "total", score, max, RESET,
+	       r->seconds, (unsigned long long)r->seed);
+}

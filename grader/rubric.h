@@ -1,0 +1,42 @@
+/*
+ * rubric.h -- what an exercise is graded on, read from harness/E/rubric.json.
+ *
+ * Instructors edit the rubric, not C: points, which harness test runs in
+ * which build, and the symbol rules.  See harness/README.md for the format.
+ */
+#ifndef GRADER_RUBRIC_H
+#define GRADER_RUBRIC_H
+
+#include <stddef.h>
+
+enum check_kind { CHECK_BUILD, CHECK_FUNCTIONAL, CHECK_TSAN, CHECK_HELGRIND, CHECK_TIMING, CHECK_RULES };
+enum variant { VARIANT_DEBUG, VARIANT_FAST, VARIANT_TSAN, VARIANT_COUNT };
+
+struct rubric_test {
+	char *name;
+	enum check_kind check;
+	char *test;            /* harness test; NULL for build and rules */
+	enum variant variant;
+	double points;
+	double scale;          /* HARNESS_SCALE; 0: not set */
+	int repeat;            /* runs that must all pass */
+	char *readme;          /* anchor in the exercise README, or NULL */
+	char **forbid, **require;  /* rules: symbol patterns, NULL-terminated */
+	char *forbid_why, *require_why;
+};
+
+struct rubric {
+	char *exercise;
+	char *helgrind_note;
+	struct rubric_test *tests;
+	size_t count;
+};
+
+/* Reads path; on error returns -1 with a message naming the file in err. */
+int rubric_load(const char *path, struct rubric *rubric, char *err, size_t errlen);
+void rubric_free(struct rubric *rubric);
+
+const char *check_name(enum check_kind check);
+const char *variant_name(enum variant variant);
+
+#endif

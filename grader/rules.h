@@ -1,0 +1,18 @@
+/*
+ * rules.h -- an exercise's rules, checked on the student's object file.
+ */
+#ifndef GRADER_RULES_H
+#define GRADER_RULES_H
+
+#include "rubric.h"
+#include "text.h"
+
+#include <stdbool.h>
+
+/* Matches the rubric's forbid and require patterns against the functions
+ * the object calls.  Explains each breach in out, with the source lines
+ * (of source, shown as shown_path) that name the function. */
+bool rules_check(const struct rubric_test *t, const char *object, const char *source,
+		 const char *shown_path, struct text *out);
+
+#endif

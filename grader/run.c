@@ -1,0 +1,413 @@
+/*
+ * run.c -- run one untrusted command in isolation and collect what it did.
+ *
+ * A submission runs inside the harness's process, so it can do anything a
+ * process can: hang, flood its output, fork without end, kill its parent or
+ * its process group.  Every command therefore runs under a "keeper":
+ *
+ *   grader ── keeper (child subreaper, dies with the grader)
+ *                └── command (own process group, dies with the keeper)
+ *                      └── whatever it starts
+ *
+ * The keeper enforces the time limit, kills the command's process group,
+ * then kills every process that was orphaned onto it (double-forked or
+ * setsid daemons included), and only then reports how the command ended on
+ * a pipe of its own.  The command's getppid() is the keeper, so killing its
+ * parent or its group never reaches the grader; if the keeper itself is
+ * killed, the grader kills the command's group and sweeps its own orphans.
+ */
+#include "run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { VERDICT_FD = 3, VERDICT_CAP = 1 << 20, GRACE_SECONDS = 10 };
+
+static pid_t grader_pid;
+
+void run_init(void)
+{
+	grader_pid = getpid();
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void nap_ms(long ms)
+{
+	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&t, NULL);
+}
+
+/* Sends SIGKILL to every process whose parent is `parent`, except `spare`. */
+static int kill_children_of(pid_t parent, const pid_t *spare, size_t nspare)
+{
+	DIR *proc = opendir("/proc");
+	if (!proc)
+		return 0;
+	int killed = 0;
+	struct dirent *e;
+	while ((e = readdir(proc)) != NULL) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+		if (pid <= 0)
+			continue;
+		char path[64], stat[512];
+		snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t n = read(fd, stat, sizeof stat - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		stat[n] = '\0';
+		/* "pid (comm) state ppid ...": comm may hold spaces and ')' */
+		char *close_paren = strrchr(stat, ')');
+		char state;
+		int ppid;
+		if (!close_paren || sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2)
+			continue;
+		if (ppid != parent)
+			continue;
+		bool spared = false;
+		for (size_t i = 0; i < nspare; i++)
+			spared |= spare[i] == pid;
+		/* ThreadSanitizer's own symbolizer is expected, not the student's. */
+		bool symbolizer = strstr(stat, "(llvm-symbolizer") != NULL;
+		if (!spared && kill(pid, SIGKILL) == 0 && !symbolizer)
+			killed++;
+	}
+	closedir(proc);
+	return killed;
+}
+
+/* Kills and reaps every child of this process until none is left. */
+static int sweep_children(void)
+{
+	int killed = 0;
+	for (int round = 0; round < 10000; round++) {
+		killed += kill_children_of(getpid(), NULL, 0);
+		pid_t w;
+		while ((w = waitpid(-1, NULL, WNOHANG)) > 0)
+			;
+		if (w < 0 && errno == ECHILD)
+			break;
+		nap_ms(1);
+	}
+	return killed;
+}
+
+static void apply_limits(void)
+{
+	struct rlimit no_core = {0, 0};
+	setrlimit(RLIMIT_CORE, &no_core);
+	struct rlimit file_size = {64L << 20, 64L << 20};
+	setrlimit(RLIMIT_FSIZE, &file_size);
+}
+
+/* In the command's process: wire the descriptors and exec. */
+static _Noreturn void exec_command(const struct run_spec *spec, int out_fd, int verdict_fd)
+{
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+
+	int devnull = open("/dev/null", O_RDONLY);
+	/* Move our pipe ends above the target numbers before dup2 onto them. */
+	int out = fcntl(out_fd, F_DUPFD, 10);
+	int verdict = verdict_fd >= 0 ? fcntl(verdict_fd, F_DUPFD, 10) : -1;
+	dup2(devnull, STDIN_FILENO);
+	dup2(out, STDOUT_FILENO);
+	dup2(out, STDERR_FILENO);
+	if (verdict >= 0)
+		dup2(verdict, VERDICT_FD);
+	int first_closed = verdict >= 0 ? VERDICT_FD + 1 : VERDICT_FD;
+	for (int fd = first_closed; fd < 1024; fd++)
+		close(fd);
+
+	if (spec->limit_resources)
+		apply_limits();
+	if (spec->cwd && chdir(spec->cwd) != 0) {
+		dprintf(STDOUT_FILENO, "grader: cannot enter %s: %s\n", spec->cwd, strerror(errno));
+		_exit(127);
+	}
+	execvpe(spec->argv[0], spec->argv, spec->env);
+	dprintf(STDOUT_FILENO, "grader: cannot run %s: %s\n", spec->argv[0], strerror(errno));
+	_exit(127);
+}
+
+/* Waits for pid until the deadline; true if it ended (status stored). */
+static bool wait_until(pid_t pid, double deadline, int *status)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	for (;;) {
+		pid_t w = waitpid(pid, status, WNOHANG);
+		if (w == pid)
+			break;
+		double left = deadline - now();
+		if (left <= 0) {
+			if (pidfd >= 0)
+				close(pidfd);
+			return false;
+		}
+		if (pidfd >= 0) {
+			struct pollfd p = {pidfd, POLLIN, 0};
+			poll(&p, 1, (int)(left * 1000) + 1);
+		} else {
+			nap_ms(left < 0.005 ? 1 : 5);
+		}
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return true;
+}
+
+static _Noreturn void keeper_main(const struct run_spec *spec, int out_fd, int verdict_fd,
+				  int status_fd)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != grader_pid)
+		_exit(1);
+	double start = now();
+	pid_t pid = fork();
+	if (pid < 0) {
+		dprintf(out_fd, "grader: cannot fork: %s\n", strerror(errno));
+		dprintf(status_fd, "nostart\n");
+		_exit(1);
+	}
+	if (pid == 0) {
+		close(status_fd);
+		exec_command(spec, out_fd, verdict_fd);
+	}
+	setpgid(pid, pid); /* also in the child: whichever runs first */
+	close(out_fd);
+	if (verdict_fd >= 0)
+		close(verdict_fd);
+	dprintf(status_fd, "pid %d\n", (int)pid);
+
+	int status = 0;
+	bool ended = wait_until(pid, start + spec->timeout, &status);
+	if (!ended) {
+		killpg(pid, SIGKILL);
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	double seconds = now() - start;
+	killpg(pid, SIGKILL);
+	int leftover = sweep_children();
+	if (!ended)
+		dprintf(status_fd, "end timeout 0 %.3f %d\n", seconds, leftover);
+	else if (WIFSIGNALED(status))
+		dprintf(status_fd, "end signal %d %.3f %d\n", WTERMSIG(status), seconds, leftover);
+	else
+		dprintf(status_fd, "end exited %d %.3f %d\n", WEXITSTATUS(status), seconds,
+			leftover);
+	_exit(0);
+}
+
+struct buffer {
+	char *data;
+	size_t len, cap, total;
+	bool open;
+};
+
+/* Reads what is there; keeps up to cap bytes, counts the rest. */
+static void drain(int fd, struct buffer *b)
+{
+	char chunk[65536];
+	ssize_t n = read(fd, chunk, sizeof chunk);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		b->open = false;
+		return;
+	}
+	b->total += (size_t)n;
+	size_t keep = b->len < b->cap ? b->cap - b->len : 0;
+	if (keep > (size_t)n)
+		keep = (size_t)n;
+	memcpy(b->data + b->len, chunk, keep);
+	b->len += keep;
+	b->data[b->len] = '\0';
+}
+
+static void buffer_init(struct buffer *b, size_t cap, bool open)
+{
+	b->data = calloc(1, cap + 1);
+	b->cap = b->data ? cap : 0;
+	b->len = b->total = 0;
+	b->open = open && b->data;
+}
+
+static void parse_status(const char *text, struct run_result *r)
+{
+	const char *end = strstr(text, "end ");
+	if (!end)
+		return;
+	char kind[16];
+	int value = 0, leftover = 0;
+	double seconds = 0;
+	if (sscanf(end, "end %15s %d %lf %d", kind, &value, &seconds, &leftover) != 4)
+		return;
+	r->seconds = seconds;
+	r->leftover_processes = leftover;
+	if (strcmp(kind, "timeout") == 0)
+		r->timed_out = true;
+	else if (strcmp(kind, "signal") == 0)
+		r->signal = value;
+	else {
+		r->exited = true;
+		r->exit_code = value;
+	}
+}
+
+static void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+void run_command(const struct run_spec *spec, struct run_result *r)
+{
+	memset(r, 0, sizeof *r);
+	int out[2], verdict[2] = {-1, -1}, status[2];
+	if (pipe2(out, O_CLOEXEC) || pipe2(status, O_CLOEXEC) ||
+	    (spec->verdict_channel && pipe2(verdict, O_CLOEXEC))) {
+		r->output = strdup("grader: cannot create pipes");
+		return;
+	}
+	double start = now();
+	pid_t keeper = fork();
+	if (keeper == 0) {
+		close(out[0]);
+		close(status[0]);
+		if (verdict[0] >= 0)
+			close(verdict[0]);
+		keeper_main(spec, out[1], verdict[1], status[1]);
+	}
+	close(out[1]);
+	close(status[1]);
+	if (verdict[1] >= 0)
+		close(verdict[1]);
+
+	struct buffer outb, verdictb, statusb;
+	buffer_init(&outb, spec->output_cap, true);
+	buffer_init(&verdictb, VERDICT_CAP, verdict[0] >= 0);
+	buffer_init(&statusb, 4096, keeper > 0);
+	int fds[3] = {out[0], verdict[0], status[0]};
+	struct buffer *bufs[3] = {&outb, &verdictb, &statusb};
+	for (int i = 0; i < 3; i++)
+		if (fds[i] >= 0)
+			set_nonblocking(fds[i]);
+
+	double hard_deadline = start + spec->timeout + GRACE_SECONDS;
+	pid_t command_pid = 0;
+	while (outb.open || verdictb.open || statusb.open) {
+		struct pollfd p[3];
+		int np = 0, map[3];
+		for (int i = 0; i < 3; i++)
+			if (bufs[i]->open) {
+				p[np] = (struct pollfd){fds[i], POLLIN, 0};
+				map[np++] = i;
+			}
+		int left_ms = (int)((hard_deadline - now()) * 1000);
+		if (left_ms <= 0)
+			break;
+		if (poll(p, (nfds_t)np, left_ms) < 0 && errno != EINTR)
+			break;
+		for (int k = 0; k < np; k++)
+			if (p[k].revents)
+				drain(fds[map[k]], bufs[map[k]]);
+		if (!command_pid)
+			sscanf(statusb.data ? statusb.data : "", "pid %d", &command_pid);
+		if (!statusb.open && !strstr(statusb.data, "end ")) {
+			/* The keeper died before reporting: clean up after it. */
+			if (command_pid > 0)
+				killpg(command_pid, SIGKILL);
+			hard_deadline = now() + 2;
+		}
+	}
+	if (keeper > 0) {
+		kill(keeper, SIGKILL);
+		waitpid(keeper, NULL, 0);
+	}
+	if (command_pid > 0)
+		killpg(command_pid, SIGKILL);
+	if (!strstr(statusb.data ? statusb.data : "", "end "))
+		r->leftover_processes = sweep_children();
+
+	r->started = keeper > 0 && command_pid > 0;
+	r->seconds = now() - start;
+	int swept = r->leftover_processes;
+	parse_status(statusb.data ? statusb.data : "", r);
+	r->leftover_processes += swept;
+	if (r->started && !r->exited && !r->signal && !r->timed_out)
+		r->signal = SIGKILL; /* the keeper was killed: so was the command */
+	r->output = outb.data ? outb.data : strdup("");
+	r->output_total = outb.total;
+	r->verdicts = verdictb.data ? verdictb.data : strdup("");
+	free(statusb.data);
+	for (int i = 0; i < 3; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+int run_tool(char *const argv[], double timeout, char **output)
+{
+	extern char **environ;
+	struct run_spec spec = {.argv = argv, .env = environ, .timeout = timeout,
+				.output_cap = 256 * 1024};
+	struct run_result r;
+	run_command(&spec, &r);
+	*output = r.output;
+	r.output = NULL;
+	int status = r.exited ? r.exit_code : -1;
+	if (!r.exited && *output) {
+		char why[128];
+		run_describe_end(&r, why, sizeof why);
+		char *with_reason = NULL;
+		if (asprintf(&with_reason, "%s%s %s\n", *output, argv[0], why) >= 0) {
+			free(*output);
+			*output = with_reason;
+		}
+	}
+	run_result_free(&r);
+	return status;
+}
+
+void run_result_free(struct run_result *r)
+{
+	free(r->output);
+	free(r->verdicts);
+	r->output = r->verdicts = NULL;
+}
+
+void run_describe_end(const struct run_result *r, char *buf, size_t len)
+{
+	if (!r->started)
+		snprintf(buf, len, "could not be started");
+	else if (r->timed_out)
+		snprintf(buf, len, "was stopped after its time limit of %.0f s", r->seconds);
+	else if (r->signal)
+		snprintf(buf, len, "was killed by signal %d (%s)", r->signal, strsignal(r->signal));
+	else
+		snprintf(buf, len, "exited with status %d", r->exit_code);
+}

@@ -1,0 +1,30 @@
+/*
+ * text.h -- a growable string, for building messages and reports.
+ */
+#ifndef GRADER_TEXT_H
+#define GRADER_TEXT_H
+
+#include <stddef.h>
+
+struct text {
+	char *data; /* always NUL-terminated once anything was added */
+	size_t len, cap;
+};
+
+void text_add(struct text *t, const char *s);
+void text_addn(struct text *t, const char *s, size_t n);
+void text_printf(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Takes the string out (never NULL); t is empty afterwards. */
+char *text_take(struct text *t);
+void text_free(struct text *t);
+
+/* Replaces every occurrence of from with to in s; returns a new string. */
+char *text_replace_all(const char *s, const char *from, const char *to);
+
+/* Reads a whole file; NULL if it cannot. */
+char *text_read_file(const char *path);
+
+/* Line n (1-based) of a file, without its newline, or NULL. */
+char *text_file_line(const char *path, int n);
+
+#endif
