@@ -16,6 +16,7 @@
 #include "semaphore.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -130,6 +131,103 @@ static unsigned await_probes(struct probe *p, unsigned n, unsigned want, double 
 	return probes_done(p, n);
 }
 
+/* --- bounded runs: a lost wakeup fails the test instead of hanging it ---- */
+
+/* Longest a stress run may take; a correct one takes well under a second. */
+#define STUCK_AFTER_S 10.0
+/* Deadline of the timedwaits in stress runs, where permits keep coming. */
+#define PATIENT_WAIT_S 5.0
+
+struct background {
+	void (*job)(void *arg);
+	void *arg;
+	pthread_mutex_t lock;
+	pthread_cond_t finished;
+	bool done;
+};
+
+static void *background_main(void *arg)
+{
+	struct background *b = arg;
+	harness_adopt_thread();
+	b->job(b->arg);
+	pthread_mutex_lock(&b->lock);
+	b->done = true;
+	pthread_cond_signal(&b->finished);
+	pthread_mutex_unlock(&b->lock);
+	return NULL;
+}
+
+/* Runs job(arg) on a thread of its own and fails the test, naming `what`,
+ * if it has not finished within STUCK_AFTER_S.  On failure the record stays
+ * allocated: the stuck thread still points at it. */
+static void run_within(void (*job)(void *), void *arg, const char *what)
+{
+	struct background *b = malloc(sizeof *b);
+	ck_assert_msg(b != NULL, "harness: out of memory");
+	*b = (struct background){job, arg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+	                         false};
+	pthread_t t;
+	ck_assert_msg(pthread_create(&t, NULL, background_main, b) == 0,
+	              "harness: cannot create a thread");
+	struct timespec give_up = realtime_after(STUCK_AFTER_S);
+	pthread_mutex_lock(&b->lock);
+	while (!b->done && pthread_cond_timedwait(&b->finished, &b->lock, &give_up) == 0)
+		;
+	bool done = b->done;
+	pthread_mutex_unlock(&b->lock);
+	ck_assert_msg(done,
+	              "%s had not finished after %.0f s: threads are stuck waiting on a semaphore "
+	              "although permits were posted; does csem_post wake a waiter?",
+	              what, STUCK_AFTER_S);
+	pthread_join(t, NULL);
+	free(b);
+}
+
+struct threads_job {
+	unsigned n;
+	void (*fn)(unsigned i, void *arg);
+	void *arg;
+};
+
+static void threads_job_main(void *arg)
+{
+	struct threads_job *j = arg;
+	harness_run_threads(j->n, j->fn, j->arg);
+}
+
+/* harness_run_threads, failing the test if the threads get stuck. */
+static void run_threads_within(unsigned n, void (*fn)(unsigned i, void *arg), void *arg,
+                               const char *what)
+{
+	struct threads_job j = {n, fn, arg};
+	run_within(threads_job_main, &j, what);
+}
+
+struct limited_job {
+	unsigned ntasks, limit;
+	void (*task)(unsigned i, void *arg);
+	void *arg;
+	int err;
+};
+
+static void limited_job_main(void *arg)
+{
+	struct limited_job *j = arg;
+	j->err = run_limited(j->ntasks, j->limit, j->task, j->arg);
+}
+
+/* The student's run_limited, failing the test if it gets stuck. */
+static int run_limited_within(unsigned ntasks, unsigned limit, void (*task)(unsigned i, void *arg),
+                              void *arg)
+{
+	struct limited_job j = {ntasks, limit, task, arg, 0};
+	char what[64];
+	snprintf(what, sizeof what, "run_limited(%u, %u)", ntasks, limit);
+	run_within(limited_job_main, &j, what);
+	return j.err;
+}
+
 /* --- functional: one thread's view -------------------------------------- */
 
 static void check_trywait_at_zero(csem_t *s)
@@ -186,7 +284,7 @@ static void check_timedwait_past_deadline(csem_t *s)
 	probe_start(&p, s, PROBE_TIMEDWAIT);
 	ck_assert_msg(probe_finish(&p, GIVE_UP_S),
 	              "csem_timedwait on 0 with a deadline already past had not returned after "
-	              "%.0f s",
+	              "%.0f s: it must return false at once (is it waiting without a deadline?)",
 	              GIVE_UP_S);
 	ck_assert_msg(!p.taken,
 	              "csem_timedwait on 0 with a deadline already past returned true "
@@ -201,7 +299,7 @@ static void check_timedwait_times_out(csem_t *s, double in_seconds)
 	probe_start(&p, s, PROBE_TIMEDWAIT);
 	ck_assert_msg(probe_finish(&p, in_seconds + GIVE_UP_S),
 	              "csem_timedwait on 0 had not returned %.0f s after its deadline: it must "
-	              "return false at the deadline (is it waiting without one?)",
+	              "return false at the deadline (is it waiting without a deadline?)",
 	              GIVE_UP_S);
 	ck_assert_msg(!p.taken,
 	              "csem_timedwait on 0, with nothing posted, returned true %.3f s %s its "
@@ -355,11 +453,12 @@ static void handoff_worker(unsigned i, void *arg)
 		if (k % 2) {
 			csem_wait(&h->sem);
 		} else {
-			struct timespec deadline = realtime_after(10.0);
+			struct timespec deadline = realtime_after(PATIENT_WAIT_S);
 			HARNESS_REQUIRE(
 			    csem_timedwait(&h->sem, &deadline),
-			    "csem_timedwait timed out after 10 s while posts were still "
-			    "coming: a post was lost or woke nobody");
+			    "csem_timedwait timed out after %.0f s while posts were still "
+			    "coming: a post was lost or woke nobody",
+			    PATIENT_WAIT_S);
 		}
 		long before = atomic_fetch_sub(&h->tokens, 1);
 		HARNESS_REQUIRE(before >= 1,
@@ -392,11 +491,11 @@ static void pool_worker(unsigned i, void *arg)
 		if ((k + i) % 2) {
 			csem_wait(&p->sem);
 		} else {
-			struct timespec deadline = realtime_after(10.0);
+			struct timespec deadline = realtime_after(PATIENT_WAIT_S);
 			HARNESS_REQUIRE(
 			    csem_timedwait(&p->sem, &deadline),
-			    "csem_timedwait on a pool of %u permits timed out after 10 s",
-			    p->permits);
+			    "csem_timedwait on a pool of %u permits timed out after %.0f s",
+			    p->permits, PATIENT_WAIT_S);
 		}
 		unsigned now = atomic_fetch_add(&p->inside, 1) + 1;
 		note_most(&p->most_inside, now);
@@ -415,7 +514,7 @@ START_TEST(exact_counts)
 	harness_perturb(HARNESS_PERTURB_HEAVY);
 	struct handoff h = {.per_thread = harness_scaled(3000)};
 	init_or_fail(&h.sem, 0);
-	harness_run_threads(8, handoff_worker, &h);
+	run_threads_within(8, handoff_worker, &h, "4 threads posting and 4 taking permits");
 	ck_assert_msg(csem_value(&h.sem) == 0,
 	              "4 threads posted %ld times each and 4 took as many: value %u, expected 0",
 	              h.per_thread, csem_value(&h.sem));
@@ -423,7 +522,7 @@ START_TEST(exact_counts)
 
 	struct pool p = {.permits = 3, .rounds = harness_scaled(3000)};
 	init_or_fail(&p.sem, p.permits);
-	harness_run_threads(8, pool_worker, &p);
+	run_threads_within(8, pool_worker, &p, "8 threads sharing 3 permits");
 	harness_info("pool of 3 permits, 8 threads: at most %u held permits at once",
 	             atomic_load(&p.most_inside));
 	ck_assert_msg(atomic_load(&p.most_inside) <= p.permits,
@@ -487,7 +586,7 @@ static void check_run_limited(unsigned ntasks, unsigned limit)
 	struct limit_run r = {.lock = PTHREAD_MUTEX_INITIALIZER,
 	                      .changed = PTHREAD_COND_INITIALIZER};
 	r.target = ntasks < limit ? ntasks : limit;
-	int err = run_limited(ntasks, limit, limited_task, &r);
+	int err = run_limited_within(ntasks, limit, limited_task, &r);
 	ck_assert_msg(err == 0, "run_limited(%u, %u) returned %d, expected 0", ntasks, limit, err);
 	for (unsigned i = 0; i < ntasks; i++)
 		ck_assert_msg(r.runs[i] == 1,
@@ -544,7 +643,7 @@ static bool mix_step(struct mix *m, unsigned i, long k)
 	case 1:
 		return csem_trywait(&m->sem);
 	case 2:
-		deadline = realtime_after(10.0);
+		deadline = realtime_after(PATIENT_WAIT_S);
 		if (csem_timedwait(&m->sem, &deadline))
 			return true;
 		m->timeouts[i]++;
@@ -575,11 +674,11 @@ START_TEST(everything_at_once)
 {
 	struct mix m = {.rounds = harness_scaled(2000)};
 	init_or_fail(&m.sem, MIX_PERMITS);
-	harness_run_threads(MIX_THREADS, mix_worker, &m);
+	run_threads_within(MIX_THREADS, mix_worker, &m, "6 threads using every operation at once");
 	for (unsigned i = 0; i < MIX_THREADS; i++) {
 		ck_assert_msg(m.timeouts[i] == 0,
-		              "csem_timedwait timed out after 10 s with only %d permits in use",
-		              MIX_PERMITS);
+		              "csem_timedwait timed out after %.0f s with only %d permits in use",
+		              PATIENT_WAIT_S, MIX_PERMITS);
 		ck_assert_msg(m.highest_value[i] <= MIX_PERMITS,
 		              "csem_value read %u from a semaphore of %d permits",
 		              m.highest_value[i], MIX_PERMITS);
@@ -589,7 +688,7 @@ START_TEST(everything_at_once)
 	              MIX_PERMITS);
 	csem_destroy(&m.sem);
 	atomic_uint ran = 0;
-	ck_assert_msg(run_limited(6, 2, short_task, &ran) == 0, "run_limited(6, 2) failed");
+	ck_assert_msg(run_limited_within(6, 2, short_task, &ran) == 0, "run_limited(6, 2) failed");
 	ck_assert_msg(atomic_load(&ran) == 6, "run_limited(6, 2) ran %u tasks", atomic_load(&ran));
 }
 END_TEST
@@ -732,9 +831,9 @@ void harness_define(void)
 	HARNESS_ADD(timedwait, 15);
 	HARNESS_ADD(post_wakes_waiters, 15);
 	HARNESS_ADD(spurious_wakeups, 20);
-	HARNESS_ADD(exact_counts, 30);
+	HARNESS_ADD(exact_counts, 20);
 	HARNESS_ADD(limit, 15);
-	HARNESS_ADD(everything_at_once, 30);
+	HARNESS_ADD(everything_at_once, 20);
 	HARNESS_ADD(no_busy_wait, 10);
 	HARNESS_ADD(prompt_wakeup, 10);
 }

@@ -1,5 +1,5 @@
 /* expect: functional=failed tsan=passed helgrind=passed timing=passed rules=passed */
-/* expect-output: is it waiting without one */
+/* expect-output: is it waiting without a deadline */
 /*
  * timedwait_no_deadline.c -- csem_timedwait waits with pthread_cond_wait,
  * ignoring its deadline: it returns only when a permit comes.
