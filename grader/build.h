@@ -11,11 +11,11 @@
 
 struct build {
 	bool ok;
-	char *shown_path;              /* the file as the student knows it */
-	char *source;                  /* the copy that was compiled (absolute) */
-	char *object[VARIANT_COUNT];   /* the student's object, before wrapping */
-	char *binary[VARIANT_COUNT];   /* harness linked with it */
-	char *log;                     /* compiler and linker messages */
+	char *shown_path;            /* the file as the student knows it */
+	char *source;                /* the copy that was compiled (absolute) */
+	char *object[VARIANT_COUNT]; /* the student's object, before wrapping */
+	char *binary[VARIANT_COUNT]; /* harness linked with it */
+	char *log;                   /* compiler and linker messages */
 	int warnings;
 };
 

@@ -9,6 +9,7 @@
 #include "grade.h"
 
 #include "build.h"
+#include "pool.h"
 #include "report.h"
 #include "rules.h"
 #include "run.h"
@@ -28,18 +29,29 @@
 
 enum { OUTPUT_CAP = 64 * 1024, OUTPUT_TAIL_LINES = 15 };
 
+/* Address space for runs without ThreadSanitizer: enough for any honest
+ * harness run, natively or under Valgrind. */
+#define NATIVE_MEMORY_LIMIT (4UL << 30)
+
+struct harness_test {
+	char name[128];
+	double seconds;
+};
+
 /* How much longer a run may take in each tool than natively. */
-static double stretch(const struct rubric_test *t)
+static double tool_factor(const struct rubric_test *t)
 {
 	if (t->check == CHECK_HELGRIND)
 		return 8;
 	return t->variant == VARIANT_TSAN ? 4 : 1;
 }
 
-struct harness_test {
-	char name[128];
-	double seconds;
-};
+/* The watchdog's stretch for this run: the rubric's timeout, if it sets
+ * one, replaces the harness's native limit times the tool's factor. */
+static double stretch(const struct rubric_test *t, const struct harness_test *h)
+{
+	return t->timeout > 0 ? t->timeout / h->seconds : tool_factor(t);
+}
 
 struct context {
 	const struct grader_config *cfg;
@@ -154,7 +166,7 @@ static char *symbolize(const struct context *c, const char *binary, const char *
 		char *colon = strrchr(location, ':');
 		if (colon && strncmp(location, c->build->source, (size_t)(colon - location)) == 0)
 			text_printf(&out, "%s:%d in %s()", c->build->shown_path, atoi(colon + 1),
-				    function);
+			            function);
 		else
 			text_printf(&out, "%s", function);
 		free(where);
@@ -176,7 +188,7 @@ static void explain_end(const struct run_result *r, struct text *out)
 		text_add(out, " (abort(): a failed assert, a double free, or a sanitizer)");
 	else if (r->exited)
 		text_add(out, ": something called exit() during the test; your functions must "
-			      "return to their caller, not end the process");
+		              "return to their caller, not end the process");
 	text_add(out, ".\n");
 }
 
@@ -191,30 +203,33 @@ static void show_output_tail(const struct run_result *r, struct text *out)
 		if (*--start == '\n')
 			lines++;
 	text_printf(out, "its last output%s:\n%s%s", r->output_total > OUTPUT_CAP ? " (cut)" : "",
-		    start, start[strlen(start) - 1] == '\n' ? "" : "\n");
+	            start, start[strlen(start) - 1] == '\n' ? "" : "\n");
 }
 
 /* The run's whole environment: nothing of the grader's leaks in. */
 static void run_environment(const struct context *c, const struct rubric_test *t,
-			    const char *nonce, char *env[])
+                            const struct harness_test *h, const char *nonce, char *env[])
 {
 	size_t n = 0;
 	char scale[64] = "";
 	if (t->scale > 0)
 		snprintf(scale, sizeof scale, "HARNESS_SCALE=%g", t->scale);
 	const char *fixed[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C",
-			       "HARNESS_VERDICT_FD=3", scale};
+	                       "HARNESS_VERDICT_FD=3", scale};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		if (*fixed[i])
 			env[n++] = strdup(fixed[i]);
 	if (asprintf(&env[n++], "HOME=%s", c->run_dir) < 0 ||
 	    asprintf(&env[n++], "HARNESS_SEED=%llu", (unsigned long long)c->cfg->seed) < 0 ||
 	    asprintf(&env[n++], "HARNESS_NONCE=%s", nonce) < 0 ||
-	    asprintf(&env[n++], "HARNESS_TIMEOUT_FACTOR=%g", stretch(t)) < 0 ||
-	    asprintf(&env[n++],
-		     "TSAN_OPTIONS=log_path=%s/tsan halt_on_error=0 report_signal_unsafe=1 "
-		     "second_deadlock_stack=1 detect_deadlocks=1 history_size=4",
-		     c->run_dir) < 0)
+	    asprintf(&env[n++], "HARNESS_TIMEOUT_FACTOR=%g", stretch(t, h)) < 0 ||
+	    asprintf(
+	        &env[n++],
+	        "TSAN_OPTIONS=log_path=%s/tsan halt_on_error=0 report_signal_unsafe=1 "
+	        "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0 "
+		     "max_allocation_size_mb=2048 allocator_may_return_null=1 hard_rss_limit_mb=3072 "
+		     "atexit_sleep_ms=0",
+	        c->run_dir) < 0)
 		abort();
 	env[n] = NULL;
 }
@@ -226,29 +241,41 @@ static void free_environment(char *env[])
 }
 
 /* One run of a harness test; true if it passed.  Explains a failure. */
-static bool run_once(struct context *c, const struct rubric_test *t,
-		     const struct harness_test *h, struct text *why)
+static bool run_once(struct context *c, const struct rubric_test *t, const struct harness_test *h,
+                     struct text *why)
 {
 	enum variant v = t->variant;
 	const char *binary = c->build->binary[v];
 	char nonce[32] = "";
 	make_nonce(nonce, sizeof nonce);
 	fresh_dir(c->run_dir);
+	if (c->cfg->sandbox_uid && chown(c->run_dir, c->cfg->sandbox_uid, c->cfg->sandbox_gid) != 0)
+		text_printf(why, "grader: cannot hand %s to the sandbox user\n", c->run_dir);
 	char *env[16];
-	run_environment(c, t, nonce, env);
+	run_environment(c, t, h, nonce, env);
 	char log_file[4300];
 	snprintf(log_file, sizeof log_file, "--log-file=%s/helgrind.%%p", c->run_dir);
-	char *helgrind[] = {"valgrind", "--tool=helgrind", "--error-exitcode=99",
-			    "--fullpath-after=", log_file, (char *)binary, (char *)h->name, NULL};
+	char *helgrind[24] = {"valgrind", "--tool=helgrind", "--error-exitcode=99",
+			      "--fullpath-after=", log_file};
+	int nh = 5;
+	for (char **o = t->valgrind; o && *o && nh < 20; o++)
+		helgrind[nh++] = *o;
+	helgrind[nh++] = (char *)binary;
+	helgrind[nh++] = (char *)h->name;
+	helgrind[nh] = NULL;
 	char *native[] = {(char *)binary, (char *)h->name, NULL};
+	/* ThreadSanitizer reserves terabytes of address space: its own limits
+	 * (TSAN_OPTIONS) bound its memory instead. */
+	bool native_run = v != VARIANT_TSAN;
 	struct run_spec spec = {
-		.argv = t->check == CHECK_HELGRIND ? helgrind : native,
-		.env = env,
-		.cwd = c->run_dir,
-		.timeout = h->seconds * stretch(t) + 10,
-		.output_cap = OUTPUT_CAP,
-		.verdict_channel = true,
-		.limit_resources = true,
+	    .argv = t->check == CHECK_HELGRIND ? helgrind : native,
+	    .memory_limit = native_run ? NATIVE_MEMORY_LIMIT : 0,
+	    .env = env,
+	    .cwd = c->run_dir,
+	    .timeout = h->seconds * stretch(t, h) + 5,
+	    .output_cap = OUTPUT_CAP,
+	    .verdict_channel = true,
+	    .limit_resources = true,
 	};
 	struct run_result r;
 	run_command(&spec, &r);
@@ -261,18 +288,20 @@ static bool run_once(struct context *c, const struct rubric_test *t,
 		bool tsan = t->check == CHECK_TSAN;
 		char *log = read_logs(c->run_dir, tsan ? "tsan" : "helgrind");
 		int reports = (tsan ? tsan_explain : helgrind_explain)(
-			log, c->build->source, c->build->shown_path, &evidence);
+		    log, c->build->source, c->build->shown_path, &evidence);
 		passed = reports == 0 && verdict.ended;
 		if (!passed && reports == 0) {
 			text_printf(&evidence, "under %s, ", tsan ? "ThreadSanitizer" : "Helgrind");
 			if (verdict.failure)
-				text_printf(&evidence, "the test failed first: %s\n", verdict.failure);
+				text_printf(&evidence, "the test failed first: %s\n",
+				            verdict.failure);
 			else
 				explain_end(&r, &evidence);
 			show_output_tail(&r, &evidence);
 		}
 		if (c->cfg->verbose && *log)
-			text_printf(&evidence, "--- raw %s log ---\n%s", tsan ? "ThreadSanitizer" : "Helgrind", log);
+			text_printf(&evidence, "--- raw %s log ---\n%s",
+			            tsan ? "ThreadSanitizer" : "Helgrind", log);
 		free(log);
 	} else {
 		passed = verdict.passed;
@@ -290,7 +319,7 @@ static bool run_once(struct context *c, const struct rubric_test *t,
 	}
 	if (r.leftover_processes > 0)
 		text_printf(&evidence, "(%d process%s left running were killed)\n",
-			    r.leftover_processes, r.leftover_processes == 1 ? "" : "es");
+		            r.leftover_processes, r.leftover_processes == 1 ? "" : "es");
 	char *shown = symbolize(c, binary, evidence.data ? evidence.data : "");
 	text_add(why, shown);
 	free(shown);
@@ -303,19 +332,24 @@ static bool run_once(struct context *c, const struct rubric_test *t,
 
 static bool grade_test(struct context *c, const struct rubric_test *t, struct text *why)
 {
+	if (t->check == CHECK_BUILD) {
+		if (!c->build->ok) {
+			text_printf(why, "%s does not compile or link:\n%s", c->build->shown_path,
+			            c->build->log);
+			return false;
+		}
+		if (c->build->warnings)
+			text_printf(why, "%d warning%s:\n%s", c->build->warnings,
+			            c->build->warnings == 1 ? "" : "s", c->build->log);
+		return true;
+	}
 	if (!c->build->ok) {
 		text_add(why, "not graded: the file does not build (see the build test).\n");
 		return false;
 	}
-	if (t->check == CHECK_BUILD) {
-		if (c->build->warnings)
-			text_printf(why, "%d warning%s:\n%s", c->build->warnings,
-				    c->build->warnings == 1 ? "" : "s", c->build->log);
-		return true;
-	}
 	if (t->check == CHECK_RULES)
 		return rules_check(t, c->build->object[t->variant], c->build->source,
-				   c->build->shown_path, why);
+		                   c->build->shown_path, why);
 	const struct harness_test *h = find_test(c, t->test);
 	for (int i = 0; i < t->repeat; i++) {
 		if (!run_once(c, t, h, why)) {
@@ -330,23 +364,121 @@ static bool grade_test(struct context *c, const struct rubric_test *t, struct te
 /* Every rubric test must name a test the harness has: a typo is the
  * instructor's to fix, not a student's lost points. */
 static int check_rubric(const struct context *c, const struct rubric *rubric, char *err,
-			size_t errlen)
+                        size_t errlen)
 {
 	for (size_t i = 0; i < rubric->count; i++) {
 		const char *name = rubric->tests[i].test;
 		if (name && !find_test(c, name)) {
 			snprintf(err, errlen,
-				 "harness/%s/rubric.json: \"%s\" runs test \"%s\", which "
-				 "harness/%s/ does not define (see --list)",
-				 c->exercise, rubric->tests[i].name, name, c->exercise);
+			         "harness/%s/rubric.json: \"%s\" runs test \"%s\", which "
+			         "harness/%s/ does not define (see --list)",
+			         c->exercise, rubric->tests[i].name, name, c->exercise);
 			return -1;
 		}
 	}
 	return 0;
 }
 
+/* One rubric test, as a pool job: runs in a child with its own run folder. */
+struct test_job {
+	struct context *context;
+	const struct rubric_test *test;
+	size_t index;
+};
+
+static bool run_test_job(void *arg, struct text *why)
+{
+	struct test_job *job = arg;
+	struct context *c = job->context;
+	size_t used = strlen(c->run_dir);
+	snprintf(c->run_dir + used, sizeof c->run_dir - used, "-%zu", job->index);
+	return grade_test(c, job->test, why);
+}
+
+/* What every failure ends with: how to reproduce it and what to read. */
+static void add_pointers(const struct context *c, const struct rubric_test *t, struct text *why)
+{
+	text_printf(why, "seed %llu: reproduce with make grade EX=%s SEED=%llu\n",
+	            (unsigned long long)c->cfg->seed, c->exercise,
+	            (unsigned long long)c->cfg->seed);
+	if (t->readme)
+		text_printf(why, "see exercises/%s/README.md#%s\n", c->exercise, t->readme);
+}
+
+static void record(struct context *c, const struct rubric_test *t, struct pool_job *job,
+                   struct results *res)
+{
+	if (!job->passed)
+		add_pointers(c, t, &job->report);
+	struct outcome o = {
+	    .exercise = strdup(c->exercise),
+	    .name = strdup(t->name),
+	    .check = t->check,
+	    .passed = job->passed,
+	    .score = job->passed ? t->points : 0,
+	    .max_score = t->points,
+	    .seconds = job->seconds,
+	    .output = text_take(&job->report),
+	};
+	results_add(res, o);
+	report_test(&res->items[res->count - 1]);
+}
+
+/* Runs the rubric's tests: quick ones inline, the rest as pool jobs, as
+ * many at once as there are CPUs, except timing tests, which run alone so
+ * that nothing else disturbs what they measure.  Reports in rubric order. */
+static void run_rubric(struct context *c, const struct rubric *rubric, struct results *res)
+{
+	size_t n = rubric->count;
+	struct pool_job *jobs = calloc(n, sizeof *jobs);
+	struct test_job *args = calloc(n, sizeof *args);
+	bool *done = calloc(n, sizeof *done);
+	if (!jobs || !args || !done)
+		abort();
+	int cpus = pool_cpus(), running = 0;
+	size_t next_report = 0;
+	for (size_t i = 0; i <= n; i++) {
+		const struct rubric_test *t = i < n ? &rubric->tests[i] : NULL;
+		bool inline_test =
+		    t && (!c->build->ok || t->check == CHECK_BUILD || t->check == CHECK_RULES);
+		bool alone = t && t->check == CHECK_TIMING;
+		/* Make room: all slots for a timing test (or the end), one otherwise. */
+		while (running > 0 &&
+		       (!t || alone || running >= cpus ||
+		        (i > 0 && rubric->tests[i - 1].check == CHECK_TIMING && !done[i - 1]))) {
+			int k = pool_wait_any(jobs, (int)n);
+			if (k < 0)
+				break;
+			done[k] = true;
+			running--;
+		}
+		if (inline_test) {
+			jobs[i].started = now();
+			jobs[i].passed = grade_test(c, t, &jobs[i].report);
+			jobs[i].seconds = now() - jobs[i].started;
+			done[i] = true;
+		} else if (t) {
+			report_progress(c->exercise, t->name);
+			args[i] = (struct test_job){c, t, i};
+			if (pool_start(&jobs[i], run_test_job, &args[i]) == 0) {
+				running++;
+			} else {
+				text_add(&jobs[i].report, "grader error: cannot start a job\n");
+				done[i] = true;
+			}
+		}
+		while (next_report < n && done[next_report]) {
+			record(c, &rubric->tests[next_report], &jobs[next_report], res);
+			next_report++;
+		}
+	}
+	free(done);
+	free(args);
+	free(jobs);
+}
+
 int grade_exercise(const struct grader_config *cfg, const char *exercise, struct results *res,
-		   char *err, size_t errlen)
+                   char *err, size_t errlen)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/harness/%s/rubric.json", cfg->root, exercise);
@@ -363,37 +495,10 @@ int grade_exercise(const struct grader_config *cfg, const char *exercise, struct
 	else if (build.ok)
 		rc = list_tests(&c, err, errlen) || check_rubric(&c, &rubric, err, errlen);
 	snprintf(c.run_dir, sizeof c.run_dir, "%s/%s/run", cfg->work, exercise);
-	for (size_t i = 0; rc == 0 && i < rubric.count; i++) {
-		const struct rubric_test *t = &rubric.tests[i];
-		report_progress(exercise, t->name);
-		struct text why = {0};
-		double start = now();
-		bool passed = t->check == CHECK_BUILD && !build.ok ? false : grade_test(&c, t, &why);
-		if (t->check == CHECK_BUILD && !build.ok)
-			text_printf(&why, "%s does not compile or link:\n%s", build.shown_path, build.log);
-		if (!passed) {
-			text_printf(&why, "seed %llu: reproduce with make grade EX=%s SEED=%llu\n",
-				    (unsigned long long)cfg->seed, exercise,
-				    (unsigned long long)cfg->seed);
-			if (t->readme)
-				text_printf(&why, "see exercises/%s/README.md#%s\n", exercise,
-					    t->readme);
-		}
-		struct outcome o = {
-			.exercise = strdup(exercise),
-			.name = strdup(t->name),
-			.check = t->check,
-			.passed = passed,
-			.score = passed ? t->points : 0,
-			.max_score = t->points,
-			.seconds = now() - start,
-			.output = text_take(&why),
-		};
-		results_add(res, o);
-		report_test(&res->items[res->count - 1]);
-	}
-	if (rc == 0)
+	if (rc == 0) {
+		run_rubric(&c, &rubric, res);
 		report_exercise_end(res, exercise);
+	}
 	build_free(&build);
 	rubric_free(&rubric);
 	return rc;

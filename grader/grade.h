@@ -13,6 +13,6 @@
  * Returns -1 (reason in err) only when the grader cannot grade at all:
  * a broken rubric, a harness not built. */
 int grade_exercise(const struct grader_config *cfg, const char *exercise, struct results *res,
-		   char *err, size_t errlen);
+                   char *err, size_t errlen);
 
 #endif

@@ -15,13 +15,16 @@
 
 static bool tty, color;
 
-static const char *paint(const char *code) { return color ? code : ""; }
-#define RED paint("\033[31m")
-#define GREEN paint("\033[32m")
+static const char *paint(const char *code)
+{
+	return color ? code : "";
+}
+#define RED    paint("\033[31m")
+#define GREEN  paint("\033[32m")
 #define YELLOW paint("\033[33m")
-#define BOLD paint("\033[1m")
-#define DIM paint("\033[2m")
-#define RESET paint("\033[0m")
+#define BOLD   paint("\033[1m")
+#define DIM    paint("\033[2m")
+#define RESET  paint("\033[0m")
 
 void report_init(void)
 {

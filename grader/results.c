@@ -62,17 +62,17 @@ int results_write_json(const struct results *r, const char *path, char *err, siz
 	json_t *tests = json_array();
 	for (size_t i = 0; i < r->count; i++) {
 		const struct outcome *o = &r->items[i];
-		json_array_append_new(
-			tests, json_pack("{s:o, s:s, s:s, s:s, s:f, s:f, s:f, s:o}", "name",
-					 string_value(o->name), "exercise", o->exercise, "check",
-					 check_name(o->check), "status",
-					 o->passed ? "passed" : "failed", "score", o->score,
-					 "max_score", o->max_score, "execution_time", o->seconds,
-					 "output", string_value(o->output)));
+		json_array_append_new(tests,
+		                      json_pack("{s:o, s:s, s:s, s:s, s:f, s:f, s:f, s:o}", "name",
+		                                string_value(o->name), "exercise", o->exercise,
+		                                "check", check_name(o->check), "status",
+		                                o->passed ? "passed" : "failed", "score", o->score,
+		                                "max_score", o->max_score, "execution_time",
+		                                o->seconds, "output", string_value(o->output)));
 	}
-	json_t *root = json_pack("{s:f, s:f, s:f, s:I, s:o}", "score", score, "max_score", max,
-				 "execution_time", r->seconds, "seed", (json_int_t)r->seed,
-				 "tests", tests);
+	json_t *root =
+	    json_pack("{s:f, s:f, s:f, s:I, s:o}", "score", score, "max_score", max,
+	              "execution_time", r->seconds, "seed", (json_int_t)r->seed, "tests", tests);
 	int rc = root ? json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
 	if (rc != 0)
 		snprintf(err, errlen, "cannot write %s", path);

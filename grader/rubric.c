@@ -13,12 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const check_names[] = {"build", "functional", "tsan", "helgrind", "timing",
-					  "rules"};
+static const char *const check_names[] = {"build",    "functional", "tsan",
+                                          "helgrind", "timing",     "rules"};
 static const char *const variant_names[] = {"debug", "fast", "tsan"};
 
-const char *check_name(enum check_kind check) { return check_names[check]; }
-const char *variant_name(enum variant variant) { return variant_names[variant]; }
+const char *check_name(enum check_kind check)
+{
+	return check_names[check];
+}
+const char *variant_name(enum variant variant)
+{
+	return variant_names[variant];
+}
 
 static int lookup(const char *word, const char *const *names, int count)
 {
@@ -69,7 +75,7 @@ static int fail(char *err, size_t len, const char *fmt, ...)
 }
 
 static int read_test(const char *path, size_t i, json_t *entry, struct rubric_test *t, char *err,
-		     size_t errlen)
+                     size_t errlen)
 {
 	const char *check = json_string_value(json_object_get(entry, "check"));
 	t->name = copy_string(entry, "name");
@@ -78,27 +84,29 @@ static int read_test(const char *path, size_t i, json_t *entry, struct rubric_te
 	int kind = check ? lookup(check, check_names, 6) : -1;
 	if (kind < 0)
 		return fail(err, errlen,
-			    "%s: test \"%s\": \"check\" must be one of build, functional, tsan, "
-			    "helgrind, timing, rules",
-			    path, t->name);
+		            "%s: test \"%s\": \"check\" must be one of build, functional, tsan, "
+		            "helgrind, timing, rules",
+		            path, t->name);
 	t->check = (enum check_kind)kind;
 	json_t *points = json_object_get(entry, "points");
 	if (!json_is_number(points) || json_number_value(points) < 0)
 		return fail(err, errlen, "%s: test \"%s\": \"points\" must be a number >= 0", path,
-			    t->name);
+		            t->name);
 	t->points = json_number_value(points);
 	t->test = copy_string(entry, "test");
 	bool needs_test = t->check != CHECK_BUILD && t->check != CHECK_RULES;
 	if (needs_test && !t->test)
 		return fail(err, errlen, "%s: test \"%s\" names no harness \"test\" to run", path,
-			    t->name);
+		            t->name);
 	const char *variant = json_string_value(json_object_get(entry, "variant"));
-	int v = variant ? lookup(variant, variant_names, VARIANT_COUNT) : (int)default_variant(t->check);
+	int v = variant ? lookup(variant, variant_names, VARIANT_COUNT)
+	                : (int)default_variant(t->check);
 	if (v < 0)
 		return fail(err, errlen, "%s: test \"%s\": \"variant\" must be debug, fast or tsan",
-			    path, t->name);
+		            path, t->name);
 	t->variant = (enum variant)v;
 	t->scale = json_number_value(json_object_get(entry, "scale"));
+	t->timeout = json_number_value(json_object_get(entry, "timeout"));
 	json_t *repeat = json_object_get(entry, "repeat");
 	t->repeat = json_is_integer(repeat) ? (int)json_integer_value(repeat) : 1;
 	if (t->repeat < 1)
@@ -106,6 +114,7 @@ static int read_test(const char *path, size_t i, json_t *entry, struct rubric_te
 	t->readme = copy_string(entry, "readme");
 	t->forbid = copy_strings(entry, "forbid");
 	t->require = copy_strings(entry, "require");
+	t->valgrind = copy_strings(entry, "valgrind");
 	t->forbid_why = copy_string(entry, "forbid_why");
 	t->require_why = copy_string(entry, "require_why");
 	return 0;
@@ -124,7 +133,7 @@ int rubric_load(const char *path, struct rubric *r, char *err, size_t errlen)
 	r->helgrind_note = copy_string(root, "helgrind");
 	if (!r->exercise || !json_is_array(tests) || json_array_size(tests) == 0) {
 		rc = fail(err, errlen, "%s: needs \"exercise\" and a non-empty \"tests\" array",
-			  path);
+		          path);
 		goto out;
 	}
 	r->count = json_array_size(tests);
@@ -156,6 +165,7 @@ void rubric_free(struct rubric *r)
 		free(t->readme);
 		free_strings(t->forbid);
 		free_strings(t->require);
+		free_strings(t->valgrind);
 		free(t->forbid_why);
 		free(t->require_why);
 	}

@@ -9,19 +9,29 @@
 
 #include <stddef.h>
 
-enum check_kind { CHECK_BUILD, CHECK_FUNCTIONAL, CHECK_TSAN, CHECK_HELGRIND, CHECK_TIMING, CHECK_RULES };
+enum check_kind {
+	CHECK_BUILD,
+	CHECK_FUNCTIONAL,
+	CHECK_TSAN,
+	CHECK_HELGRIND,
+	CHECK_TIMING,
+	CHECK_RULES
+};
 enum variant { VARIANT_DEBUG, VARIANT_FAST, VARIANT_TSAN, VARIANT_COUNT };
 
 struct rubric_test {
 	char *name;
 	enum check_kind check;
-	char *test;            /* harness test; NULL for build and rules */
+	char *test; /* harness test; NULL for build and rules */
 	enum variant variant;
 	double points;
-	double scale;          /* HARNESS_SCALE; 0: not set */
-	int repeat;            /* runs that must all pass */
-	char *readme;          /* anchor in the exercise README, or NULL */
-	char **forbid, **require;  /* rules: symbol patterns, NULL-terminated */
+	double scale;             /* HARNESS_SCALE; 0: not set */
+	int repeat;               /* runs that must all pass */
+	double timeout;           /* seconds for one run in its tool; 0: the harness's
+	                             limit stretched for the tool */
+	char *readme;             /* anchor in the exercise README, or NULL */
+	char **forbid, **require; /* rules: symbol patterns, NULL-terminated */
+	char **valgrind;          /* extra Valgrind options for a helgrind check */
 	char *forbid_why, *require_why;
 };
 

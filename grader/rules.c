@@ -25,7 +25,7 @@ static bool matches_any(char **patterns, const char *symbol)
 
 /* Points at the lines of the source that mention the symbol. */
 static void show_mentions(const char *source, const char *shown_path, const char *symbol,
-			  struct text *out)
+                          struct text *out)
 {
 	char *text = text_read_file(source);
 	if (!text)
@@ -44,7 +44,7 @@ static void show_mentions(const char *source, const char *shown_path, const char
 		while (bol > text && bol[-1] != '\n')
 			bol--;
 		text_printf(out, "    %s:%d: %.*s\n", shown_path, line,
-			    (int)((eol ? eol : p + strlen(p)) - bol), bol);
+		            (int)((eol ? eol : p + strlen(p)) - bol), bol);
 		shown++;
 		p = eol ? eol - 1 : p + strlen(p) - 1;
 	}
@@ -52,7 +52,7 @@ static void show_mentions(const char *source, const char *shown_path, const char
 }
 
 bool rules_check(const struct rubric_test *t, const char *object, const char *source,
-		 const char *shown_path, struct text *out)
+                 const char *shown_path, struct text *out)
 {
 	char *argv[] = {"nm", "-P", "-u", (char *)object, NULL};
 	char *symbols = NULL;
@@ -70,14 +70,14 @@ bool rules_check(const struct rubric_test *t, const char *object, const char *so
 			required_seen = true;
 		if (matches_any(t->forbid, line)) {
 			text_printf(out, "%s calls %s(): %s\n", shown_path, line,
-				    t->forbid_why ? t->forbid_why : "not allowed in this exercise");
+			            t->forbid_why ? t->forbid_why : "not allowed in this exercise");
 			show_mentions(source, shown_path, line, out);
 			ok = false;
 		}
 	}
 	if (!required_seen) {
 		text_printf(out, "%s: %s\n", shown_path,
-			    t->require_why ? t->require_why : "a required function is not used");
+		            t->require_why ? t->require_why : "a required function is not used");
 		ok = false;
 	}
 	free(symbols);

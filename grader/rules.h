@@ -13,6 +13,6 @@
  * the object calls.  Explains each breach in out, with the source lines
  * (of source, shown as shown_path) that name the function. */
 bool rules_check(const struct rubric_test *t, const char *object, const char *source,
-		 const char *shown_path, struct text *out);
+                 const char *shown_path, struct text *out);
 
 #endif

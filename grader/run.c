@@ -20,6 +20,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -33,13 +34,19 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { VERDICT_FD = 3, VERDICT_CAP = 1 << 20, GRACE_SECONDS = 10 };
+enum { VERDICT_FD = 3, VERDICT_CAP = 1 << 20, GRACE_SECONDS = 3, SANDBOX_PROCESSES = 1024 };
 
-static pid_t grader_pid;
+static uid_t sandbox_uid;
+static gid_t sandbox_gid;
+
+void run_set_sandbox_user(unsigned uid, unsigned gid)
+{
+	sandbox_uid = (uid_t)uid;
+	sandbox_gid = (gid_t)gid;
+}
 
 void run_init(void)
 {
-	grader_pid = getpid();
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -57,8 +64,8 @@ static void nap_ms(long ms)
 	nanosleep(&t, NULL);
 }
 
-/* Sends SIGKILL to every process whose parent is `parent`, except `spare`. */
-static int kill_children_of(pid_t parent, const pid_t *spare, size_t nspare)
+/* Sends SIGKILL to every process whose parent is `parent`. */
+static int kill_children_of(pid_t parent)
 {
 	DIR *proc = opendir("/proc");
 	if (!proc)
@@ -87,12 +94,9 @@ static int kill_children_of(pid_t parent, const pid_t *spare, size_t nspare)
 			continue;
 		if (ppid != parent)
 			continue;
-		bool spared = false;
-		for (size_t i = 0; i < nspare; i++)
-			spared |= spare[i] == pid;
 		/* ThreadSanitizer's own symbolizer is expected, not the student's. */
 		bool symbolizer = strstr(stat, "(llvm-symbolizer") != NULL;
-		if (!spared && kill(pid, SIGKILL) == 0 && !symbolizer)
+		if (kill(pid, SIGKILL) == 0 && !symbolizer)
 			killed++;
 	}
 	closedir(proc);
@@ -104,7 +108,7 @@ static int sweep_children(void)
 {
 	int killed = 0;
 	for (int round = 0; round < 10000; round++) {
-		killed += kill_children_of(getpid(), NULL, 0);
+		killed += kill_children_of(getpid());
 		pid_t w;
 		while ((w = waitpid(-1, NULL, WNOHANG)) > 0)
 			;
@@ -115,12 +119,26 @@ static int sweep_children(void)
 	return killed;
 }
 
-static void apply_limits(void)
+static void set_limit(int resource, rlim_t value)
 {
-	struct rlimit no_core = {0, 0};
-	setrlimit(RLIMIT_CORE, &no_core);
-	struct rlimit file_size = {64L << 20, 64L << 20};
-	setrlimit(RLIMIT_FSIZE, &file_size);
+	struct rlimit limit = {value, value};
+	setrlimit(resource, &limit);
+}
+
+/* In the command's process, before exec.  Returns false if it could not
+ * become the sandbox user (then it must not run at all). */
+static bool apply_limits(const struct run_spec *spec)
+{
+	set_limit(RLIMIT_CORE, 0);
+	set_limit(RLIMIT_FSIZE, 64UL << 20);
+	/* CPU seconds: every core busy for the whole time limit, and some. */
+	set_limit(RLIMIT_CPU, (rlim_t)(spec->timeout * 4 + 10));
+	if (spec->memory_limit)
+		set_limit(RLIMIT_AS, spec->memory_limit);
+	if (sandbox_uid == 0)
+		return true;
+	set_limit(RLIMIT_NPROC, SANDBOX_PROCESSES);
+	return setgroups(0, NULL) == 0 && setgid(sandbox_gid) == 0 && setuid(sandbox_uid) == 0;
 }
 
 /* In the command's process: wire the descriptors and exec. */
@@ -146,8 +164,11 @@ static _Noreturn void exec_command(const struct run_spec *spec, int out_fd, int 
 	for (int fd = first_closed; fd < 1024; fd++)
 		close(fd);
 
-	if (spec->limit_resources)
-		apply_limits();
+	if (spec->limit_resources && !apply_limits(spec)) {
+		dprintf(STDOUT_FILENO, "grader: cannot switch to the sandbox user: %s\n",
+			strerror(errno));
+		_exit(127);
+	}
 	if (spec->cwd && chdir(spec->cwd) != 0) {
 		dprintf(STDOUT_FILENO, "grader: cannot enter %s: %s\n", spec->cwd, strerror(errno));
 		_exit(127);
@@ -183,12 +204,12 @@ static bool wait_until(pid_t pid, double deadline, int *status)
 	return true;
 }
 
-static _Noreturn void keeper_main(const struct run_spec *spec, int out_fd, int verdict_fd,
-				  int status_fd)
+static _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int out_fd,
+                                  int verdict_fd, int status_fd)
 {
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != grader_pid)
+	if (getppid() != grader) /* the grader died before the line above */
 		_exit(1);
 	double start = now();
 	pid_t pid = fork();
@@ -223,7 +244,7 @@ static _Noreturn void keeper_main(const struct run_spec *spec, int out_fd, int v
 		dprintf(status_fd, "end signal %d %.3f %d\n", WTERMSIG(status), seconds, leftover);
 	else
 		dprintf(status_fd, "end exited %d %.3f %d\n", WEXITSTATUS(status), seconds,
-			leftover);
+		        leftover);
 	_exit(0);
 }
 
@@ -283,7 +304,10 @@ static void parse_status(const char *text, struct run_result *r)
 	}
 }
 
-static void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+static void set_nonblocking(int fd)
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
 
 void run_command(const struct run_spec *spec, struct run_result *r)
 {
@@ -295,13 +319,14 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 		return;
 	}
 	double start = now();
+	pid_t grader = getpid();
 	pid_t keeper = fork();
 	if (keeper == 0) {
 		close(out[0]);
 		close(status[0]);
 		if (verdict[0] >= 0)
 			close(verdict[0]);
-		keeper_main(spec, out[1], verdict[1], status[1]);
+		keeper_main(spec, grader, out[1], verdict[1], status[1]);
 	}
 	close(out[1]);
 	close(status[1]);
@@ -370,11 +395,14 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 			close(fds[i]);
 }
 
-int run_tool(char *const argv[], double timeout, char **output)
+static int tool(char *const argv[], double timeout, char **output, bool untrusted)
 {
 	extern char **environ;
-	struct run_spec spec = {.argv = argv, .env = environ, .timeout = timeout,
-				.output_cap = 256 * 1024};
+	struct run_spec spec = {.argv = argv,
+				.env = environ,
+				.timeout = timeout,
+				.output_cap = 256 * 1024,
+				.limit_resources = untrusted};
 	struct run_result r;
 	run_command(&spec, &r);
 	*output = r.output;
@@ -391,6 +419,16 @@ int run_tool(char *const argv[], double timeout, char **output)
 	}
 	run_result_free(&r);
 	return status;
+}
+
+int run_tool(char *const argv[], double timeout, char **output)
+{
+	return tool(argv, timeout, output, false);
+}
+
+int run_untrusted_tool(char *const argv[], double timeout, char **output)
+{
+	return tool(argv, timeout, output, true);
 }
 
 void run_result_free(struct run_result *r)

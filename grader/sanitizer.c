@@ -21,38 +21,38 @@ struct explainer {
 	const char *student_path; /* the file as compiled (in debug info) */
 	const char *shown_path;   /* the file as the student knows it */
 	struct text *out;
-	struct text report;       /* the report being built */
-	char section[256];        /* current part of the report */
+	struct text report; /* the report being built */
+	char section[256];  /* current part of the report */
 	bool section_shown;
 	bool any_student_frame;
 	int reports, shown;
-	struct text seen;         /* reports already shown, to skip repeats */
+	struct text seen; /* reports already shown, to skip repeats */
 };
 
 static const struct {
 	const char *key, *meaning;
 } kinds[] = {
-	{"data race", "two threads accessed the same memory at the same time, at least one of "
-		      "them writing, with nothing (lock or atomic) ordering the accesses"},
-	{"lock-order-inversion", "locks are taken in opposite orders on different paths: if two "
-				 "threads run them at the wrong moment, each waits for the other "
-				 "forever (a deadlock)"},
-	{"lock order", "locks are taken in opposite orders on different paths: if two threads run "
-		       "them at the wrong moment, each waits for the other forever (a deadlock)"},
-	{"signal-unsafe call", "a signal handler called a function that is not "
-			       "async-signal-safe (malloc, printf, ...): it can deadlock or corrupt "
-			       "memory if the signal lands inside that same function"},
-	{"spoils errno", "the signal handler changed errno and did not restore it, so the "
-			 "interrupted code sees a wrong errno"},
-	{"use-after-free", "memory was used after it was freed"},
-	{"double lock", "a thread locked a mutex it already holds: it waits for itself forever"},
-	{"unlock of an unlocked", "a mutex was unlocked that was not locked"},
-	{"unlocked a not-locked", "a mutex was unlocked that was not locked"},
-	{"currently held by", "a mutex was unlocked by a thread that does not hold it"},
-	{"dubious", "a condition variable was signalled without holding its mutex, or waited on "
-		    "with two different mutexes"},
-	{"destroy of a locked", "a mutex was destroyed while still locked"},
-	{"thread leak", "a thread was created and never joined or detached"},
+    {"data race", "two threads accessed the same memory at the same time, at least one of "
+                  "them writing, with nothing (lock or atomic) ordering the accesses"},
+    {"lock-order-inversion", "locks are taken in opposite orders on different paths: if two "
+                             "threads run them at the wrong moment, each waits for the other "
+                             "forever (a deadlock)"},
+    {"lock order", "locks are taken in opposite orders on different paths: if two threads run "
+                   "them at the wrong moment, each waits for the other forever (a deadlock)"},
+    {"signal-unsafe call", "a signal handler called a function that is not "
+                           "async-signal-safe (malloc, printf, ...): it can deadlock or corrupt "
+                           "memory if the signal lands inside that same function"},
+    {"spoils errno", "the signal handler changed errno and did not restore it, so the "
+                     "interrupted code sees a wrong errno"},
+    {"use-after-free", "memory was used after it was freed"},
+    {"double lock", "a thread locked a mutex it already holds: it waits for itself forever"},
+    {"unlock of an unlocked", "a mutex was unlocked that was not locked"},
+    {"unlocked a not-locked", "a mutex was unlocked that was not locked"},
+    {"currently held by", "a mutex was unlocked by a thread that does not hold it"},
+    {"dubious", "a condition variable was signalled without holding its mutex, or waited on "
+                "with two different mutexes"},
+    {"destroy of a locked", "a mutex was destroyed while still locked"},
+    {"thread leak", "a thread was created and never joined or detached"},
 };
 
 static const char *meaning_of(const char *headline)
@@ -110,7 +110,7 @@ static void frame(struct explainer *e, const char *function, const char *path, i
 	e->section_shown = true;
 	e->any_student_frame = true;
 	text_printf(&e->report, "  %s\n    at %s:%d in %s()\n", e->section[0] ? e->section : "here",
-		    e->shown_path, line, function);
+	            e->shown_path, line, function);
 	char *source = text_file_line(e->student_path, line);
 	if (source) {
 		text_printf(&e->report, "    %5d | %s\n", line, source);
@@ -140,7 +140,7 @@ static void finish(struct explainer *e, const char *tool)
 {
 	if (e->reports > e->shown)
 		text_printf(e->out, "(%d more %s report%s of the same kinds not shown)\n",
-			    e->reports - e->shown, tool, e->reports - e->shown == 1 ? "" : "s");
+		            e->reports - e->shown, tool, e->reports - e->shown == 1 ? "" : "s");
 	text_free(&e->report);
 	text_free(&e->seen);
 }
@@ -166,7 +166,7 @@ static void tsan_frame(struct explainer *e, const char *line)
 }
 
 int tsan_explain(const char *log, const char *student_path, const char *shown_path,
-		 struct text *out)
+                 struct text *out)
 {
 	struct explainer e = {.student_path = student_path, .shown_path = shown_path, .out = out};
 	bool in_report = false;
@@ -175,14 +175,16 @@ int tsan_explain(const char *log, const char *student_path, const char *shown_pa
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
 		char line[1536];
-		snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), p);
+		snprintf(line, sizeof line, "%.*s",
+		         (int)(len < sizeof line ? len : sizeof line - 1), p);
 		p = eol ? eol + 1 : p + len;
 		const char *warning = strstr(line, "WARNING: ThreadSanitizer: ");
 		if (warning) {
 			if (in_report)
 				end_report(&e, summary);
 			char headline[600];
-			snprintf(headline, sizeof headline, "ThreadSanitizer: %.560s", warning + 26);
+			snprintf(headline, sizeof headline, "ThreadSanitizer: %.560s",
+			         warning + 26);
 			begin_report(&e, headline);
 			summary[0] = '\0';
 			in_report = true;
@@ -206,7 +208,7 @@ int tsan_explain(const char *log, const char *student_path, const char *shown_pa
 				*cut = '\0';
 			text_printf(&e.report, "%s\n", where);
 		} else if (strncmp(line, "  ", 2) == 0 && line[2] != ' ' && len > 3 &&
-			   line[len - 1] == ':') {
+		           line[len - 1] == ':') {
 			begin_section(&e, line + 2);
 		}
 	}
@@ -224,7 +226,8 @@ static void helgrind_frame(struct explainer *e, const char *line)
 	if (!colon || !open || open < colon)
 		return;
 	char function[256], location[1024];
-	snprintf(function, sizeof function, "%.*s", (int)(open - colon - 3) < 250 ? (int)(open - colon - 3) : 250, colon + 2);
+	snprintf(function, sizeof function, "%.*s",
+	         (int)(open - colon - 3) < 250 ? (int)(open - colon - 3) : 250, colon + 2);
 	snprintf(location, sizeof location, "%.1000s", open + 1);
 	char *close = strrchr(location, ')');
 	char *sep = strrchr(location, ':');
@@ -236,7 +239,7 @@ static void helgrind_frame(struct explainer *e, const char *line)
 }
 
 int helgrind_explain(const char *log, const char *student_path, const char *shown_path,
-		     struct text *out)
+                     struct text *out)
 {
 	struct explainer e = {.student_path = student_path, .shown_path = shown_path, .out = out};
 	enum { OUTSIDE, ANNOUNCEMENT, ERROR_START, IN_ERROR } state = OUTSIDE;
@@ -244,7 +247,8 @@ int helgrind_explain(const char *log, const char *student_path, const char *show
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
 		char raw[1536];
-		snprintf(raw, sizeof raw, "%.*s", (int)(len < sizeof raw ? len : sizeof raw - 1), p);
+		snprintf(raw, sizeof raw, "%.*s", (int)(len < sizeof raw ? len : sizeof raw - 1),
+		         p);
 		p = eol ? eol + 1 : p + len;
 		/* strip the "==1234== " prefix */
 		char *line = raw;
@@ -261,7 +265,7 @@ int helgrind_explain(const char *log, const char *student_path, const char *show
 				end_report(&e, NULL);
 			state = ERROR_START;
 		} else if (strncmp(line, "ERROR SUMMARY", 13) == 0 ||
-			   strncmp(line, "HEAP SUMMARY", 12) == 0) {
+		           strncmp(line, "HEAP SUMMARY", 12) == 0) {
 			if (state == IN_ERROR)
 				end_report(&e, NULL);
 			state = OUTSIDE;
@@ -275,10 +279,12 @@ int helgrind_explain(const char *log, const char *student_path, const char *show
 			continue;
 		} else if (strncmp(line, "   at 0x", 8) == 0 || strncmp(line, "   by 0x", 8) == 0) {
 			helgrind_frame(&e, line);
-		} else if (strstr(line, " Address 0x") == line || strstr(line, "Location 0x") == line) {
+		} else if (strstr(line, " Address 0x") == line ||
+		           strstr(line, "Location 0x") == line) {
 			char where[512];
 			const char *inside = strstr(line, " inside ");
-			snprintf(where, sizeof where, "  the memory: %.480s", inside ? inside + 8 : line);
+			snprintf(where, sizeof where, "  the memory: %.480s",
+			         inside ? inside + 8 : line);
 			text_printf(&e.report, "%s\n", where);
 		} else if (line[0] != ' ' && strncmp(line, "Locks held", 10) != 0) {
 			begin_section(&e, line);

@@ -11,8 +11,8 @@
  * the student's file (student_path, as compiled) shown as shown_path:line
  * and their source lines.  Returns the number of reports found. */
 int tsan_explain(const char *log, const char *student_path, const char *shown_path,
-		 struct text *out);
+                 struct text *out);
 int helgrind_explain(const char *log, const char *student_path, const char *shown_path,
-		     struct text *out);
+                     struct text *out);
 
 #endif

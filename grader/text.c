@@ -33,7 +33,10 @@ void text_addn(struct text *t, const char *s, size_t n)
 	t->data[t->len] = '\0';
 }
 
-void text_add(struct text *t, const char *s) { text_addn(t, s, strlen(s)); }
+void text_add(struct text *t, const char *s)
+{
+	text_addn(t, s, strlen(s));
+}
 
 void text_printf(struct text *t, const char *fmt, ...)
 {
@@ -58,7 +61,10 @@ char *text_take(struct text *t)
 	return s;
 }
 
-void text_free(struct text *t) { free(text_take(t)); }
+void text_free(struct text *t)
+{
+	free(text_take(t));
+}
 
 char *text_replace_all(const char *s, const char *from, const char *to)
 {

@@ -9,13 +9,25 @@
 
 static long balance;
 
-void balance_set(long value) { balance = value; }
+void balance_set(long value)
+{
+	balance = value;
+}
 
-long balance_get(void) { return balance; }
+long balance_get(void)
+{
+	return balance;
+}
 
-void balance_deposit(long amount) { balance = balance + amount; }
+void balance_deposit(long amount)
+{
+	balance = balance + amount;
+}
 
-void balance_withdraw(long amount) { balance = balance - amount; }
+void balance_withdraw(long amount)
+{
+	balance = balance - amount;
+}
 
 bool balance_try_withdraw(long amount)
 {

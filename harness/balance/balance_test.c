@@ -18,23 +18,23 @@ START_TEST(single_thread)
 {
 	balance_set(100);
 	ck_assert_msg(balance_get() == 100, "balance_set(100) then balance_get() gave %ld",
-		      balance_get());
+	              balance_get());
 	balance_deposit(25);
 	ck_assert_msg(balance_get() == 125, "100 + deposit(25) gave %ld, expected 125",
-		      balance_get());
+	              balance_get());
 	balance_withdraw(200);
 	ck_assert_msg(balance_get() == -75,
-		      "125 - withdraw(200) gave %ld, expected -75 (withdraw is unconditional)",
-		      balance_get());
+	              "125 - withdraw(200) gave %ld, expected -75 (withdraw is unconditional)",
+	              balance_get());
 	ck_assert_msg(!balance_try_withdraw(1),
-		      "try_withdraw(1) succeeded on a balance of -75; it must return false");
+	              "try_withdraw(1) succeeded on a balance of -75; it must return false");
 	ck_assert_msg(balance_get() == -75, "a refused try_withdraw changed the balance to %ld",
-		      balance_get());
+	              balance_get());
 	balance_set(40);
 	ck_assert_msg(balance_try_withdraw(40),
-		      "try_withdraw(40) on a balance of 40 failed; the funds cover it exactly");
+	              "try_withdraw(40) on a balance of 40 failed; the funds cover it exactly");
 	ck_assert_msg(balance_get() == 0, "40 - try_withdraw(40) gave %ld, expected 0",
-		      balance_get());
+	              balance_get());
 	ck_assert_msg(!balance_try_withdraw(1), "try_withdraw(1) succeeded on a balance of 0");
 	ck_assert_msg(balance_try_withdraw(0), "try_withdraw(0) on a balance of 0 must succeed");
 	balance_set(1L << 40);
@@ -61,9 +61,9 @@ START_TEST(seed_two_threads)
 	harness_run_threads(2, add_and_take_back, &iterations);
 	long got = balance_get();
 	ck_assert_msg(got == 1000,
-		      "two threads each deposited and withdrew 5 (and 8) %ld times: the balance "
-		      "should be back at 1000 but is %ld, so %s updates were lost",
-		      iterations, got, got > 1000 ? "withdrawal" : "deposit");
+	              "two threads each deposited and withdrew 5 (and 8) %ld times: the balance "
+	              "should be back at 1000 but is %ld, so %s updates were lost",
+	              iterations, got, got > 1000 ? "withdrawal" : "deposit");
 }
 END_TEST
 
@@ -86,9 +86,9 @@ START_TEST(many_threads_net)
 	long expected = -500 + (long)threads * iterations;
 	long got = balance_get();
 	ck_assert_msg(got == expected,
-		      "%u threads each made %ld rounds of deposit(i+1), withdraw(i) from -500: "
-		      "expected %ld, got %ld (%ld off)",
-		      threads, iterations, expected, got, got - expected);
+	              "%u threads each made %ld rounds of deposit(i+1), withdraw(i) from -500: "
+	              "expected %ld, got %ld (%ld off)",
+	              threads, iterations, expected, got, got - expected);
 }
 END_TEST
 
@@ -131,16 +131,16 @@ static void contention_rounds(long rounds, long funds_per_round)
 		harness_run_threads(c.withdrawers + 1, contend, &c);
 		long ok = atomic_load(&c.successes);
 		ck_assert_msg(ok == funds_per_round,
-			      "round %ld: the balance covered %ld withdrawals of %ld, but %ld "
-			      "try_withdraw calls succeeded (final balance %ld): the check and the "
-			      "update are not one atomic step",
-			      r, funds_per_round, c.amount, ok, balance_get());
+		              "round %ld: the balance covered %ld withdrawals of %ld, but %ld "
+		              "try_withdraw calls succeeded (final balance %ld): the check and the "
+		              "update are not one atomic step",
+		              r, funds_per_round, c.amount, ok, balance_get());
 		ck_assert_msg(atomic_load(&c.lowest_seen) >= 0,
-			      "round %ld: an observer saw the balance at %ld; try_withdraw must "
-			      "never take it below zero, not even for a moment",
-			      r, atomic_load(&c.lowest_seen));
+		              "round %ld: an observer saw the balance at %ld; try_withdraw must "
+		              "never take it below zero, not even for a moment",
+		              r, atomic_load(&c.lowest_seen));
 		ck_assert_msg(balance_get() == 0, "round %ld: %ld left after all were refused", r,
-			      balance_get());
+		              balance_get());
 	}
 }
 
@@ -154,7 +154,7 @@ END_TEST
 void harness_define(void)
 {
 	HARNESS_ADD(single_thread, 5);
-	HARNESS_ADD(seed_two_threads, 20);
-	HARNESS_ADD(many_threads_net, 20);
-	HARNESS_ADD(try_withdraw_contention, 30);
+	HARNESS_ADD(seed_two_threads, 10);
+	HARNESS_ADD(many_threads_net, 10);
+	HARNESS_ADD(try_withdraw_contention, 10);
 }

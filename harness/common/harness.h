@@ -39,14 +39,15 @@ void harness_define(void);
 
 /* --- reporting --------------------------------------------------------- */
 
-/* Fails the running test from any thread and ends the process. */
+/* Fails the running test from any thread and ends the process.  Called
+ * directly, line 0 means the message names no place in the harness. */
 #define HARNESS_REQUIRE(cond, ...)                                                                 \
 	do {                                                                                       \
 		if (!(cond))                                                                       \
 			harness_fail_at(__FILE__, __LINE__, __VA_ARGS__);                          \
 	} while (0)
 _Noreturn void harness_fail_at(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* A line of evidence shown with the verdict (figures measured, context). */
 void harness_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -105,7 +106,7 @@ struct harness_perturbation {
 };
 void harness_perturb(struct harness_perturbation p);
 extern const struct harness_perturbation HARNESS_PERTURB_OFF, HARNESS_PERTURB_LIGHT,
-	HARNESS_PERTURB_HEAVY;
+    HARNESS_PERTURB_HEAVY;
 
 /* Calls of the student's object, counted by the wrappers since start. */
 struct harness_calls {
@@ -113,6 +114,19 @@ struct harness_calls {
 	unsigned long thread_create, fork, spurious_wakeups;
 };
 struct harness_calls harness_calls(void);
+
+/* The life of each thread the student's object created since the last
+ * harness_thread_spans_reset(), in the order they began: when it began
+ * running and when its start function returned (harness_now() clock; end
+ * is 0 while it runs), the CPU time it used, and how long it was ready to
+ * run but kept waiting for a CPU (Linux schedstat run delay, 0 if unknown).
+ * Shows whether threads overlapped, how evenly they shared the work and
+ * how much other processes held them back.  Read after joining. */
+struct harness_thread_span {
+	double start, end, cpu, waited;
+};
+size_t harness_thread_spans(struct harness_thread_span *out, size_t max);
+void harness_thread_spans_reset(void);
 
 /* Makes the student's n-th fork() from now (1-based) fail with errno e;
  * 0 turns it off. */
@@ -122,10 +136,10 @@ void harness_fail_fork(unsigned n, int e);
  * mutexes and which mutex each thread waits for, with the student's code
  * address of the call.  Read by hang reporters. */
 struct harness_lock_wait {
-	unsigned thread;      /* harness thread number, 0 = test's main thread */
-	const void *waiting;  /* mutex the thread is blocked on, or NULL */
-	const void *held[8];  /* mutexes it holds (first 8) */
-	const void *where;    /* return address in the student's code of the wait */
+	unsigned thread;     /* harness thread number, 0 = test's main thread */
+	const void *waiting; /* mutex the thread is blocked on, or NULL */
+	const void *held[8]; /* mutexes it holds (first 8) */
+	const void *where;   /* return address in the student's code of the wait */
 };
 size_t harness_lock_snapshot(struct harness_lock_wait *out, size_t max);
 

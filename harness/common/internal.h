@@ -16,8 +16,7 @@ enum {
 };
 
 void harness_record(const char *kind, const char *fmt, va_list ap);
-void harness_recordf(const char *kind, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void harness_recordf(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Reads HARNESS_SEED and the perturbation defaults; called before a test. */
 void harness_perturb_init(void);

@@ -46,7 +46,10 @@ void harness_add(const TTest *test, double seconds)
 	test_count++;
 }
 
-void harness_on_hang(harness_hang_reporter reporter) { hang_reporter = reporter; }
+void harness_on_hang(harness_hang_reporter reporter)
+{
+	hang_reporter = reporter;
+}
 
 /* Writes one record; the message is flattened to a single line. */
 void harness_record(const char *kind, const char *fmt, va_list ap)
@@ -97,7 +100,10 @@ _Noreturn void harness_fail_at(const char *file, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	harness_recordf("fail", "%s:%d: %s", file, line, text);
+	if (line > 0)
+		harness_recordf("fail", "%s:%d: %s", file, line, text);
+	else
+		harness_recordf("fail", "%s", text);
 	harness_recordf("end", "%s", "-");
 	_exit(HARNESS_EXIT_FAILED);
 }
@@ -107,8 +113,10 @@ static void *watchdog(void *arg)
 {
 	double seconds = *(double *)arg;
 	harness_sleep_us((unsigned)(seconds * 1e6));
-	harness_recordf("fail", "-: the test did not finish within %.0f s: "
-				"something blocks forever or loops", seconds);
+	harness_recordf("fail",
+	                "the test did not finish within %.0f s: "
+	                "something blocks forever or loops",
+	                seconds);
 	if (hang_reporter)
 		hang_reporter();
 	harness_recordf("end", "%s", "-");
@@ -161,12 +169,12 @@ static int run_one(const struct registered_test *t)
 	int ran = srunner_ntests_run(runner);
 	TestResult **results = srunner_results(runner);
 	if (ran != 1) {
-		harness_recordf("fail", "-: harness error: %d results for one test", ran);
+		harness_recordf("fail", "harness error: %d results for one test", ran);
 	} else if (tr_rtype(results[0]) == CK_PASS) {
 		harness_recordf("pass", "%s", t->test->name);
 	} else {
 		harness_recordf("fail", "%s:%d: %s", tr_lfile(results[0]), tr_lno(results[0]),
-				tr_msg(results[0]));
+		                tr_msg(results[0]));
 	}
 	free(results);
 	harness_recordf("end", "%s", t->test->name);

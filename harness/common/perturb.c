@@ -19,11 +19,13 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 const struct harness_perturbation HARNESS_PERTURB_OFF = {0, 0, 0, 0};
@@ -40,7 +42,10 @@ static struct {
 static atomic_uint fork_fail_countdown;
 static int fork_fail_errno;
 
-void harness_perturb(struct harness_perturbation p) { perturbation = p; }
+void harness_perturb(struct harness_perturbation p)
+{
+	perturbation = p;
+}
 
 void harness_perturb_init(void)
 {
@@ -53,14 +58,17 @@ void harness_perturb_init(void)
 struct harness_calls harness_calls(void)
 {
 	return (struct harness_calls){
-		atomic_load(&calls.mutex_lock),	    atomic_load(&calls.mutex_unlock),
-		atomic_load(&calls.cond_wait),	    atomic_load(&calls.cond_signal),
-		atomic_load(&calls.cond_broadcast), atomic_load(&calls.thread_create),
-		atomic_load(&calls.fork),	    atomic_load(&calls.spurious_wakeups),
+	    atomic_load(&calls.mutex_lock),     atomic_load(&calls.mutex_unlock),
+	    atomic_load(&calls.cond_wait),      atomic_load(&calls.cond_signal),
+	    atomic_load(&calls.cond_broadcast), atomic_load(&calls.thread_create),
+	    atomic_load(&calls.fork),           atomic_load(&calls.spurious_wakeups),
 	};
 }
 
-static bool chance(unsigned per_mille) { return per_mille && harness_random() % 1000 < per_mille; }
+static bool chance(unsigned per_mille)
+{
+	return per_mille && harness_random() % 1000 < per_mille;
+}
 
 /* A perturbation point: maybe yield, rarely sleep a little. */
 static void perturb(void)
@@ -75,7 +83,7 @@ static void perturb(void)
 /* --- lock tracking ------------------------------------------------------ */
 
 #define TRACKED_THREADS 512
-#define HELD_SLOTS 8
+#define HELD_SLOTS      8
 
 struct thread_locks {
 	_Atomic(const void *) waiting;
@@ -142,7 +150,7 @@ void harness_name_lock(const void *mutex, const char *name)
 	if (free_slot >= 0) {
 		lock_names[free_slot].mutex = name ? mutex : NULL;
 		snprintf(lock_names[free_slot].name, sizeof lock_names[free_slot].name, "%s",
-			 name ? name : "");
+		         name ? name : "");
 	}
 	pthread_mutex_unlock(&lock_names_lock);
 }
@@ -159,8 +167,7 @@ const char *harness_lock_name(const void *mutex)
 void harness_describe_address(const void *addr, char *buf, size_t len)
 {
 	extern const char __executable_start[];
-	snprintf(buf, len, "addr:%#lx",
-		 (unsigned long)((const char *)addr - __executable_start));
+	snprintf(buf, len, "addr:%#lx", (unsigned long)((const char *)addr - __executable_start));
 }
 
 /* --- mutexes and condition variables ------------------------------------ */
@@ -173,7 +180,7 @@ int harness_wrap_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const str
 int harness_wrap_cond_signal(pthread_cond_t *c);
 int harness_wrap_cond_broadcast(pthread_cond_t *c);
 int harness_wrap_thread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *),
-			       void *arg);
+                               void *arg);
 pid_t harness_wrap_fork(void);
 
 int harness_wrap_mutex_lock(pthread_mutex_t *m)
@@ -274,16 +281,84 @@ struct student_thread {
 	void *arg;
 };
 
+#define TRACKED_SPANS 1024
+static struct harness_thread_span spans[TRACKED_SPANS];
+static atomic_uint span_count;
+
+void harness_thread_spans_reset(void)
+{
+	memset(spans, 0, sizeof spans);
+	atomic_store(&span_count, 0);
+}
+
+size_t harness_thread_spans(struct harness_thread_span *out, size_t max)
+{
+	size_t n = atomic_load(&span_count);
+	if (n > TRACKED_SPANS)
+		n = TRACKED_SPANS;
+	if (n > max)
+		n = max;
+	memcpy(out, spans, n * sizeof *out);
+	return n;
+}
+
+static double thread_cpu_time(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Seconds the calling thread spent runnable but waiting for a CPU (the
+ * second field of /proc/thread-self/schedstat), or 0 where unavailable. */
+static double thread_run_delay(void)
+{
+	int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	char text[96];
+	ssize_t n = read(fd, text, sizeof text - 1);
+	close(fd);
+	unsigned long long on_cpu, waiting;
+	if (n <= 0)
+		return 0;
+	text[n] = 0;
+	if (sscanf(text, "%llu %llu", &on_cpu, &waiting) != 2)
+		return 0;
+	return (double)waiting / 1e9;
+}
+
+/* Runs on pthread_exit as well as on return. */
+static void end_span(void *p)
+{
+	struct harness_thread_span *span = p;
+	if (!span)
+		return;
+	span->cpu = thread_cpu_time();
+	span->waited = thread_run_delay() - span->waited;
+	span->end = harness_now();
+}
+
 static void *student_thread_main(void *p)
 {
 	struct student_thread s = *(struct student_thread *)p;
 	free(p);
 	harness_adopt_thread();
-	return s.fn(s.arg);
+	unsigned n = atomic_fetch_add(&span_count, 1);
+	struct harness_thread_span *span = n < TRACKED_SPANS ? &spans[n] : NULL;
+	if (span) {
+		span->waited = thread_run_delay();
+		span->start = harness_now();
+	}
+	void *result;
+	pthread_cleanup_push(end_span, span);
+	result = s.fn(s.arg);
+	pthread_cleanup_pop(1);
+	return result;
 }
 
 int harness_wrap_thread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *),
-			       void *arg)
+                               void *arg)
 {
 	atomic_fetch_add(&calls.thread_create, 1);
 	struct student_thread *s = malloc(sizeof *s);
@@ -324,38 +399,38 @@ pid_t harness_wrap_fork(void)
 
 #define WRAP_LOAD(bits)                                                                            \
 	__tsan_atomic##bits harness_wrap_atomic##bits##_load(                                      \
-		const volatile __tsan_atomic##bits *a, __tsan_memory_order mo);                    \
+	    const volatile __tsan_atomic##bits *a, __tsan_memory_order mo);                        \
 	__tsan_atomic##bits harness_wrap_atomic##bits##_load(                                      \
-		const volatile __tsan_atomic##bits *a, __tsan_memory_order mo)                     \
+	    const volatile __tsan_atomic##bits *a, __tsan_memory_order mo)                         \
 	{                                                                                          \
 		perturb();                                                                         \
 		return __tsan_atomic##bits##_load(a, mo);                                          \
 	}
 #define WRAP_STORE(bits)                                                                           \
 	void harness_wrap_atomic##bits##_store(volatile __tsan_atomic##bits *a,                    \
-					       __tsan_atomic##bits v, __tsan_memory_order mo);     \
+	                                       __tsan_atomic##bits v, __tsan_memory_order mo);     \
 	void harness_wrap_atomic##bits##_store(volatile __tsan_atomic##bits *a,                    \
-					       __tsan_atomic##bits v, __tsan_memory_order mo)      \
+	                                       __tsan_atomic##bits v, __tsan_memory_order mo)      \
 	{                                                                                          \
 		perturb();                                                                         \
 		__tsan_atomic##bits##_store(a, v, mo);                                             \
 	}
 #define WRAP_RMW(bits, op)                                                                         \
 	__tsan_atomic##bits harness_wrap_atomic##bits##_##op(                                      \
-		volatile __tsan_atomic##bits *a, __tsan_atomic##bits v, __tsan_memory_order mo);  \
+	    volatile __tsan_atomic##bits *a, __tsan_atomic##bits v, __tsan_memory_order mo);       \
 	__tsan_atomic##bits harness_wrap_atomic##bits##_##op(                                      \
-		volatile __tsan_atomic##bits *a, __tsan_atomic##bits v, __tsan_memory_order mo)   \
+	    volatile __tsan_atomic##bits *a, __tsan_atomic##bits v, __tsan_memory_order mo)        \
 	{                                                                                          \
 		perturb();                                                                         \
 		return __tsan_atomic##bits##_##op(a, v, mo);                                       \
 	}
 #define WRAP_CAS(bits, kind)                                                                       \
 	int harness_wrap_atomic##bits##_compare_exchange_##kind(                                   \
-		volatile __tsan_atomic##bits *a, __tsan_atomic##bits *c, __tsan_atomic##bits v,   \
-		__tsan_memory_order mo, __tsan_memory_order fail_mo);                              \
+	    volatile __tsan_atomic##bits *a, __tsan_atomic##bits *c, __tsan_atomic##bits v,        \
+	    __tsan_memory_order mo, __tsan_memory_order fail_mo);                                  \
 	int harness_wrap_atomic##bits##_compare_exchange_##kind(                                   \
-		volatile __tsan_atomic##bits *a, __tsan_atomic##bits *c, __tsan_atomic##bits v,   \
-		__tsan_memory_order mo, __tsan_memory_order fail_mo)                               \
+	    volatile __tsan_atomic##bits *a, __tsan_atomic##bits *c, __tsan_atomic##bits v,        \
+	    __tsan_memory_order mo, __tsan_memory_order fail_mo)                                   \
 	{                                                                                          \
 		perturb();                                                                         \
 		return __tsan_atomic##bits##_compare_exchange_##kind(a, c, v, mo, fail_mo);        \

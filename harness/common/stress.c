@@ -33,7 +33,10 @@ uint64_t harness_seed(void)
 	return run_seed;
 }
 
-unsigned harness_thread_number(void) { return thread_number; }
+unsigned harness_thread_number(void)
+{
+	return thread_number;
+}
 
 /* splitmix64: a good 64-bit mix of seed and thread number. */
 static uint64_t mix(uint64_t x)
@@ -70,7 +73,10 @@ struct thread_start {
 	unsigned index;
 };
 
-void harness_adopt_thread(void) { thread_number = atomic_fetch_add(&next_thread_number, 1); }
+void harness_adopt_thread(void)
+{
+	thread_number = atomic_fetch_add(&next_thread_number, 1);
+}
 
 static void *thread_main(void *p)
 {
@@ -92,7 +98,7 @@ void harness_run_threads(unsigned n, void (*fn)(unsigned i, void *arg), void *ar
 		starts[i] = (struct thread_start){&barrier, fn, arg, i};
 		int err = pthread_create(&threads[i], NULL, thread_main, &starts[i]);
 		HARNESS_REQUIRE(err == 0, "harness: cannot create thread %u of %u (error %d)", i, n,
-				err);
+		                err);
 	}
 	for (unsigned i = 0; i < n; i++)
 		pthread_join(threads[i], NULL);

@@ -1,0 +1,305 @@
+/*
+ * corpus_test.c -- grades known submissions and checks every verdict.
+ *
+ * tests/corpus/E/NAME.c is a submission for exercise E whose first lines
+ * say what the grader must conclude:
+ *
+ *   / * expect: functional=failed tsan=passed score=under-half * /
+ *   / * expect-output: pthread_mutex_lock * /
+ *
+ * Besides the corpus, every exercise's reference solution must earn full
+ * marks three runs in a row, and its stub less than half.  Each grading
+ * runs the real grader binary on a fresh copy, exactly as `make grade`.
+ */
+#include "run.h"
+#include "text.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { MAX_CASES = 512 };
+
+struct grading_case {
+	char exercise[64];
+	char path[512]; /* the submission file */
+	int runs;       /* consecutive gradings that must all meet the claims */
+	char expect[512];
+};
+
+static struct grading_case cases[MAX_CASES];
+static int ncases;
+
+static void add_case(const char *exercise, const char *path, int runs, const char *expect)
+{
+	if (ncases == MAX_CASES)
+		return;
+	struct grading_case *c = &cases[ncases++];
+	snprintf(c->exercise, sizeof c->exercise, "%s", exercise);
+	snprintf(c->path, sizeof c->path, "%s", path);
+	c->runs = runs;
+	snprintf(c->expect, sizeof c->expect, "%s", expect);
+}
+
+/* The "expect:" claims of a corpus file, and its "expect-output:" lines. */
+static void read_claims(const char *path, char *claims, size_t len)
+{
+	char *text = text_read_file(path);
+	claims[0] = '\0';
+	for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n")) {
+		char *e = strstr(line, "expect");
+		if (!e)
+			continue;
+		char *end = strstr(e, "*/");
+		if (end)
+			*end = '\0';
+		size_t used = strlen(claims);
+		snprintf(claims + used, len - used, "%s\n", e);
+	}
+	free(text);
+}
+
+static void find_cases(void)
+{
+	static const char *const exercises[] = {"balance",  "deadlock", "semaphore",
+	                                        "prodcons", "zombie",   "saturate"};
+	for (size_t i = 0; i < sizeof exercises / sizeof exercises[0]; i++) {
+		const char *e = exercises[i];
+		char path[512];
+		snprintf(path, sizeof path, "harness/%s/rubric.json", e);
+		if (access(path, R_OK) != 0)
+			continue;
+		snprintf(path, sizeof path, "solutions/%s/%s.c", e, e);
+		add_case(e, path, 3, "expect: score=full\n");
+		snprintf(path, sizeof path, "exercises/%s/%s.c", e, e);
+		add_case(e, path, 1, "expect: score=under-half\n");
+		char dir[256];
+		snprintf(dir, sizeof dir, "tests/corpus/%s", e);
+		struct dirent **names;
+		int n = scandir(dir, &names, NULL, alphasort);
+		for (int k = 0; k < n; k++) {
+			const char *name = names[k]->d_name;
+			size_t len = strlen(name);
+			if (len > 2 && strcmp(name + len - 2, ".c") == 0) {
+				char claims[512];
+				snprintf(path, sizeof path, "%s/%s", dir, name);
+				read_claims(path, claims, sizeof claims);
+				add_case(e, path, 1, claims);
+			}
+			free(names[k]);
+		}
+		free(names);
+	}
+}
+
+/* Processes still running with their working folder inside dir: anything
+ * a submission started there (a daemon, a child) that the grader missed. */
+static int processes_inside(const char *dir)
+{
+	int found = 0;
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	while (proc && (e = readdir(proc)) != NULL) {
+		if (atoi(e->d_name) <= 0)
+			continue;
+		char link[300], cwd[4096];
+		snprintf(link, sizeof link, "/proc/%s/cwd", e->d_name);
+		ssize_t n = readlink(link, cwd, sizeof cwd - 1);
+		if (n > 0 && (size_t)n >= strlen(dir) && strncmp(cwd, dir, strlen(dir)) == 0)
+			found++;
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static char *tree_status(void)
+{
+	char *argv[] = {"git", "status", "--porcelain", "--untracked-files=all", NULL};
+	char *out = NULL;
+	run_tool(argv, 60, &out);
+	return out;
+}
+
+/* Grades one submission file; returns the parsed results JSON. */
+static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
+{
+	char tmp[] = "/tmp/corpus-XXXXXX";
+	ck_assert_msg(mkdtemp(tmp) != NULL, "cannot make a temporary folder");
+	/* The grader runs submissions as nobody when it is root: let it in. */
+	chmod(tmp, 0755);
+	char *tree_before = tree_status();
+	char src[64], dir[160], file[256], json[64], work[64];
+	snprintf(src, sizeof src, "%s/src", tmp);
+	snprintf(dir, sizeof dir, "%s/%s", src, c->exercise);
+	snprintf(file, sizeof file, "%s/%s.c", dir, c->exercise);
+	snprintf(json, sizeof json, "%s/results.json", tmp);
+	snprintf(work, sizeof work, "%s/work", tmp);
+	mkdir(src, 0755);
+	mkdir(dir, 0755);
+	char *text = text_read_file(c->path);
+	ck_assert_msg(text != NULL, "cannot read %s", c->path);
+	FILE *f = fopen(file, "w");
+	ck_assert_msg(f != NULL, "cannot write %s", file);
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	char *argv[] = {
+	    "build/grader/grader", "--root", ".", "--src", src, "--json", json, "--work", work,
+	    (char *)c->exercise,   NULL};
+	char *output = NULL;
+	int status = run_tool(argv, 900, &output);
+	snprintf(log, loglen, "%s", output ? output : "");
+	free(output);
+	ck_assert_msg(status == 0, "grader exited %d on %s:\n%s", status, c->path, log);
+	json_error_t err;
+	json_t *root = json_load_file(json, 0, &err);
+	ck_assert_msg(root != NULL, "no results file for %s: %s", c->path, err.text);
+	if (strstr(c->expect, "procs=none")) {
+		int left = processes_inside(tmp);
+		ck_assert_msg(left == 0, "%s: %d process(es) outlived grading", c->path, left);
+	}
+	if (strstr(c->expect, "tree=unchanged")) {
+		char *tree_after = tree_status();
+		ck_assert_msg(strcmp(tree_before, tree_after) == 0,
+			      "%s: grading changed the project tree:\n%s", c->path, tree_after);
+		free(tree_after);
+	}
+	free(tree_before);
+	char *rm[] = {"rm", "-rf", tmp, NULL};
+	char *ignored = NULL;
+	run_tool(rm, 60, &ignored);
+	free(ignored);
+	return root;
+}
+
+/* Did every test of this check pass ("passed"), or some fail ("failed")? */
+static const char *check_verdict(json_t *root, const char *check)
+{
+	size_t i;
+	json_t *t;
+	int seen = 0, failed = 0;
+	json_array_foreach(json_object_get(root, "tests"), i, t)
+	{
+		if (strcmp(json_string_value(json_object_get(t, "check")), check) != 0)
+			continue;
+		seen++;
+		failed += strcmp(json_string_value(json_object_get(t, "status")), "passed") != 0;
+	}
+	return !seen ? "absent" : failed ? "failed" : "passed";
+}
+
+static void check_claim(const struct grading_case *c, json_t *root, const char *claim,
+                        const char *log)
+{
+	char key[32], want[32];
+	if (sscanf(claim, "%31[^=]=%31s", key, want) != 2)
+		ck_abort_msg("%s: cannot read the claim '%s'", c->path, claim);
+	if (strcmp(key, "procs") == 0 || strcmp(key, "tree") == 0)
+		return; /* checked right after grading, see grade() */
+	if (strcmp(key, "score") == 0) {
+		double score = json_number_value(json_object_get(root, "score"));
+		double max = json_number_value(json_object_get(root, "max_score"));
+		bool ok = strcmp(want, "full") == 0         ? score == max
+		          : strcmp(want, "under-half") == 0 ? score < max / 2
+		          : strcmp(want, "partial") == 0    ? score > 0 && score < max
+		                                            : false;
+		ck_assert_msg(ok, "%s: expected score=%s, got %g/%g\n%s", c->path, want, score, max,
+		              log);
+		return;
+	}
+	const char *got = check_verdict(root, key);
+	ck_assert_msg(strcmp(got, want) == 0, "%s: expected %s=%s, got %s\n%s", c->path, key, want,
+	              got, log);
+}
+
+static void check_output(const struct grading_case *c, json_t *root, const char *needle,
+                         const char *log)
+{
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(root, "tests"), i, t)
+	{
+		const char *out = json_string_value(json_object_get(t, "output"));
+		if (out && strstr(out, needle))
+			return;
+	}
+	ck_abort_msg("%s: no test output says \"%s\"\n%s", c->path, needle, log);
+}
+
+START_TEST(grade_case)
+{
+	const struct grading_case *c = &cases[_i];
+	static char log[1 << 16];
+	ck_assert_msg(strstr(c->expect, "expect:") != NULL, "%s has no expect: line", c->path);
+	double start = now();
+	for (int run = 0; run < c->runs; run++) {
+		json_t *root = grade(c, log, sizeof log);
+		char claims[512];
+		snprintf(claims, sizeof claims, "%s", c->expect);
+		char *save = NULL;
+		for (char *line = strtok_r(claims, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			if (strncmp(line, "expect-output:", 14) == 0) {
+				char *needle = line + 14;
+				while (*needle == ' ')
+					needle++;
+				needle[strcspn(needle, "\n")] = '\0';
+				for (size_t n = strlen(needle); n && needle[n - 1] == ' '; n--)
+					needle[n - 1] = '\0';
+				check_output(c, root, needle, log);
+				continue;
+			}
+			char *rest = line + strlen("expect:");
+			for (char *claim = strtok(rest, " "); claim; claim = strtok(NULL, " "))
+				check_claim(c, root, claim, log);
+		}
+		json_decref(root);
+	}
+	printf("ok %s (%d run%s, %.1f s)\n", c->path, c->runs, c->runs == 1 ? "" : "s",
+	       now() - start);
+	fflush(stdout);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+	run_init();
+	find_cases();
+	/* `corpus_test balance` grades only that exercise's cases. */
+	if (argc > 1) {
+		int kept = 0;
+		for (int i = 0; i < ncases; i++)
+			for (int a = 1; a < argc; a++)
+				if (strcmp(cases[i].exercise, argv[a]) == 0 ||
+				    strstr(cases[i].path, argv[a]))
+					cases[kept++] = cases[i];
+		ncases = kept;
+	}
+	Suite *s = suite_create("corpus");
+	TCase *tc = tcase_create("grading");
+	tcase_set_timeout(tc, 1800);
+	tcase_add_loop_test(tc, grade_case, 0, ncases);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	int ran = srunner_ntests_run(sr);
+	srunner_free(sr);
+	if (ran == 0)
+		fprintf(stderr, "corpus_test: no case ran\n");
+	return failed == 0 && ran > 0 ? 0 : 1;
+}
