@@ -255,9 +255,12 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 	run_environment(c, t, h, nonce, env);
 	char log_file[4300];
 	snprintf(log_file, sizeof log_file, "--log-file=%s/helgrind.%%p", c->run_dir);
+	char suppressions[4200];
+	snprintf(suppressions, sizeof suppressions, "--suppressions=%s/harness/common/helgrind.supp",
+		 c->cfg->root);
 	char *helgrind[24] = {"valgrind", "--tool=helgrind", "--error-exitcode=99",
-			      "--fullpath-after=", log_file};
-	int nh = 5;
+			      "--fullpath-after=", log_file, suppressions};
+	int nh = 6;
 	for (char **o = t->valgrind; o && *o && nh < 20; o++)
 		helgrind[nh++] = *o;
 	helgrind[nh++] = (char *)binary;
