@@ -8,11 +8,11 @@
 #include <stdint.h>
 
 struct grader_config {
-	const char *root; /* the project (absolute): headers, harnesses, rubrics */
-	const char *src;  /* the submission folder, laid out like exercises/ */
-	const char *work; /* scratch folder for builds and logs (absolute) */
-	uint64_t seed;    /* schedule perturbation seed, passed to every run */
-	bool verbose;     /* show raw tool output too */
+	const char *root;                  /* the project (absolute): headers, harnesses, rubrics */
+	const char *src;                   /* the submission folder, laid out like exercises/ */
+	const char *work;                  /* scratch folder for builds and logs (absolute) */
+	uint64_t seed;                     /* schedule perturbation seed, passed to every run */
+	bool verbose;                      /* show raw tool output too */
 	unsigned sandbox_uid, sandbox_gid; /* user submissions run as; 0: the grader's */
 };
 

@@ -21,12 +21,12 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <pwd.h>
-#include <sys/stat.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,26 +101,28 @@ static bool reachable_by_others(const char *dir)
 static void choose_sandbox(struct grader_config *cfg, char *isolation, size_t len)
 {
 	const char *base = "one process group per run under a subreaper keeper; time limits; "
-			   "output capped at 64 KiB; no core files; files up to 64 MiB; "
-			   "memory limited to 4 GiB (3 GiB under ThreadSanitizer)";
+	                   "output capped at 64 KiB; no core files; files up to 64 MiB; "
+	                   "memory limited to 4 GiB (3 GiB under ThreadSanitizer)";
 	struct passwd *nobody = geteuid() == 0 ? getpwnam("nobody") : NULL;
 	if (geteuid() != 0) {
-		snprintf(isolation, len, "%s; submissions run as you (start as root to run "
-					 "them as nobody)", base);
+		snprintf(isolation, len,
+		         "%s; submissions run as you (start as root to run "
+		         "them as nobody)",
+		         base);
 	} else if (!nobody) {
 		snprintf(isolation, len, "%s; WARNING: no user 'nobody', submissions run as root",
-			 base);
+		         base);
 	} else if (!reachable_by_others(cfg->work)) {
 		snprintf(isolation, len,
-			 "%s; WARNING: submissions run as root, because user nobody cannot reach "
-			 "%s (make its folders world-searchable, or set the work folder)",
-			 base, cfg->work);
+		         "%s; WARNING: submissions run as root, because user nobody cannot reach "
+		         "%s (make its folders world-searchable, or set the work folder)",
+		         base, cfg->work);
 	} else {
 		cfg->sandbox_uid = (unsigned)nobody->pw_uid;
 		cfg->sandbox_gid = (unsigned)nobody->pw_gid;
 		run_set_sandbox_user(cfg->sandbox_uid, cfg->sandbox_gid);
 		snprintf(isolation, len, "%s; submissions run as user nobody, at most %d processes",
-			 base, 1024);
+		         base, 1024);
 	}
 }
 
