@@ -1,4 +1,4 @@
-/* expect: functional=failed */
+/* expect: build=passed functional=failed */
 /* expect-output: abort */
 /* Calls abort(). */
 #include "balance.h"

@@ -1,4 +1,4 @@
-/* expect: functional=failed procs=none tree=unchanged */
+/* expect: build=passed functional=failed procs=none tree=unchanged */
 /* expect-output: did not finish */
 /* Registers an atexit handler that sleeps, then calls exit(0). */
 #include "balance.h"

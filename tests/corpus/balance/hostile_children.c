@@ -1,4 +1,4 @@
-/* expect: functional=failed procs=none tree=unchanged */
+/* expect: build=passed functional=failed procs=none tree=unchanged */
 /* expect-output: process */
 /* Forks 1500 children that sleep and are never reaped, and deposits nothing. */
 #include "balance.h"

@@ -1,4 +1,4 @@
-/* expect: functional=failed procs=none tree=unchanged */
+/* expect: build=passed functional=failed procs=none tree=unchanged */
 /* expect-output: process */
 /* Starts a double-forked setsid daemon meant to outlive grading; deposits nothing. */
 #include "balance.h"

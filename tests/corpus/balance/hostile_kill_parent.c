@@ -1,5 +1,4 @@
-/* expect: functional=failed procs=none tree=unchanged */
-/* expect-output: killed */
+/* expect: build=passed functional=failed procs=none tree=unchanged */
 /* Kills its parent (the keeper; as nobody it may not even be allowed to), and deposits nothing. */
 #include "balance.h"
 

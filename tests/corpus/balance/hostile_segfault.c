@@ -1,9 +1,10 @@
-/* expect: functional=failed */
+/* expect: build=passed functional=failed */
 /* expect-output: Segmentation fault */
 /* Dereferences a null pointer. */
 #include "balance.h"
 
 #include <stdatomic.h>
+#include <stddef.h>
 
 static atomic_long balance;
 
