@@ -376,6 +376,8 @@ int grade_exercise(const struct grader_config *cfg, const char *exercise, struct
 	snprintf(c.run_dir, sizeof c.run_dir, "%s/%s/run", cfg->work, exercise);
 	for (size_t i = 0; rc == 0 && i < rubric.count; i++) {
 		const struct rubric_test *t = &rubric.tests[i];
+		if (cfg->checks && !(cfg->checks & 1u << t->check))
+			continue;
 		report_progress(exercise, t->name);
 		struct text why = {0};
 		double start = now();
@@ -404,6 +406,8 @@ int grade_exercise(const struct grader_config *cfg, const char *exercise, struct
 		};
 		results_add(res, o);
 		report_test(&res->items[res->count - 1]);
+		if (cfg->stream)
+			results_stream(&res->items[res->count - 1], cfg->stream);
 	}
 	if (rc == 0)
 		report_exercise_end(res, exercise);
