@@ -121,6 +121,8 @@ test: all $(UNIT_TESTS) $(BUILD)/tests/corpus_test
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 	@echo "== $(BUILD)/tests/corpus_test (grades every submission in tests/corpus)"
 	@$(BUILD)/tests/corpus_test
+	@echo "== tests/drill_tmux.sh (drill mode driven in tmux)"
+	@sh tests/drill_tmux.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

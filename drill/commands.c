@@ -1,7 +1,7 @@
 /*
  * commands.c -- make hint, make progress, make reset.
  *
- * The pristine stub of exercise E is harness/E/stub.c, a committed copy
+ * The pristine stub of exercise E is harness/E/E.c.stub, a committed copy
  * of exercises/E/E.c that the student has no reason to touch.  Git cannot
  * serve: `git show HEAD:` gives the student's own last commit, the first
  * commit that added the file misses any later fix to the stub, and a
@@ -163,10 +163,11 @@ int command_reset(const char *root, const char *exercise)
 {
 	if (known(exercise) < 0)
 		return 2;
-	char *stub_path = course_file(root, "harness", exercise, "stub.c");
-	char *file_name = NULL;
-	if (asprintf(&file_name, "%s.c", exercise) < 0)
+	char *file_name = NULL, *stub_name = NULL;
+	if (asprintf(&file_name, "%s.c", exercise) < 0 ||
+	    asprintf(&stub_name, "%s.c.stub", exercise) < 0)
 		abort();
+	char *stub_path = course_file(root, "harness", exercise, stub_name);
 	char *file = course_file(root, "exercises", exercise, file_name);
 	char *stub = text_read_file(stub_path);
 	char *mine = text_read_file(file);
@@ -193,6 +194,7 @@ int command_reset(const char *root, const char *exercise)
 	free(mine);
 	free(file);
 	free(file_name);
+	free(stub_name);
 	free(stub_path);
 	return rc;
 }
