@@ -386,14 +386,13 @@ int grade_exercise(const struct grader_config *cfg, const char *exercise, struct
 		if (t->check == CHECK_BUILD && !build.ok)
 			text_printf(&why, "%s does not compile or link:\n%s", build.shown_path,
 			            build.log);
-		if (!passed) {
+		if (!passed && build.ok && t->test)
 			text_printf(&why, "seed %llu: reproduce with make grade EX=%s SEED=%llu\n",
 			            (unsigned long long)cfg->seed, exercise,
 			            (unsigned long long)cfg->seed);
-			if (t->readme)
-				text_printf(&why, "see exercises/%s/README.md#%s\n", exercise,
-				            t->readme);
-		}
+		if (!passed) /* every failure ends with where to read about it */
+			text_printf(&why, "see exercises/%s/README.md%s%s\n", exercise,
+			            t->readme ? "#" : "", t->readme ? t->readme : "");
 		struct outcome o = {
 		    .exercise = strdup(exercise),
 		    .name = strdup(t->name),

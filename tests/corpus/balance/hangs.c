@@ -1,5 +1,6 @@
 /* expect: build=passed functional=failed tsan=failed rules=passed */
 /* expect-output: did not finish */
+/* expect-output: no thread is blocked in a lock */
 /* A compare-and-swap loop that never refreshes its expected value spins
  * forever as soon as another thread changes the balance. */
 #include "balance.h"
