@@ -180,9 +180,12 @@ static void on_key(struct drill *d, char key)
 	case 'n': {
 		int next = next_exercise(d, d->exercise, false);
 		d->banner[0] = '\0';
-		if (next >= 0)
+		if (next >= 0) {
 			open_exercise(d, next);
-		return;
+			return;
+		}
+		set_note(d, strdup("This is the only exercise in the project so far."));
+		break;
 	}
 	case 'r':
 		d->screen.saved_at = 0;

@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 	    {"work", required_argument, NULL, 'w'},   {"verbose", no_argument, NULL, 'v'},
 	    {"checks", required_argument, NULL, 'c'}, {"stream", required_argument, NULL, 'o'},
 	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-	const char *root = ".", *json = NULL, *work = NULL;
+	const char *root = ".", *json = NULL, *work = NULL, *stream = NULL;
 	struct grader_config cfg = {.src = "exercises", .seed = 0};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -131,11 +131,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'o':
-			cfg.stream = fopen(optarg, "w");
-			if (!cfg.stream) {
-				fprintf(stderr, "grader: cannot write %s\n", optarg);
-				return 2;
-			}
+			stream = optarg;
 			break;
 		case 'S': {
 			char *end;
@@ -187,6 +183,10 @@ int main(int argc, char **argv)
 	}
 	if (check_tools())
 		return 2;
+	if (stream && !(cfg.stream = fopen(stream, "w"))) {
+		fprintf(stderr, "grader: cannot write %s\n", stream);
+		return 2;
+	}
 	if (cfg.seed == 0)
 		cfg.seed = (uint64_t)time(NULL) % 1000000 + 1;
 
@@ -213,5 +213,7 @@ int main(int argc, char **argv)
 		rc = 2;
 	}
 	results_free(&results);
+	if (cfg.stream)
+		fclose(cfg.stream);
 	return rc;
 }
