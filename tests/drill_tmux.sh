@@ -14,11 +14,14 @@ root=$(pwd)
 drill="$root/build/drill/drill"
 out="$root/build/tests"
 work=$(mktemp -d "${TMPDIR:-/tmp}/drill-test.XXXXXX")
-socket="$work/tmux.socket"
+socket="$work/tmux.0"
+sessions=0
 mkdir -p "$out"
 
 cleanup() {
-	tmux -S "$socket" kill-server 2>/dev/null || true
+	for server in "$work"/tmux.*; do
+		tmux -S "$server" kill-server 2>/dev/null || true
+	done
 	rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -66,9 +69,12 @@ expect_screen() {
 	screen | grep -Eq -- "$1" || fail "the screen does not show /$1/"
 }
 
-# start_drill ENV...: drill mode in a fresh 100x40 terminal, without colour.
+# start_drill ENV...: drill mode in a fresh 100x40 terminal, without colour,
+# on a tmux server of its own.
 start_drill() {
 	tmux -S "$socket" kill-server 2>/dev/null || true
+	sessions=$((sessions + 1))
+	socket="$work/tmux.$sessions"
 	tmux -S "$socket" new-session -d -s drill -x 100 -y 40 \
 		"env NO_COLOR=1 $* '$drill' --root '$project'; echo drill-exited; sleep 60"
 }
@@ -122,8 +128,10 @@ cmp -s "$file" harness/balance/balance.c.stub || fail "reset did not restore the
 backup=$(sed -n 's/^Your file is saved as //p' "$work/reset.txt")
 cmp -s "$project/$backup" solutions/balance/balance.c || fail "no backup of the student's file"
 
-echo "drill_tmux: polling fallback (DRILL_POLL=1)"
+echo "drill_tmux: polling fallback (DRILL_POLL=1), after deleting .progress"
+rm "$project/.progress"
 start_drill DRILL_POLL=1
+wait_for "^drill: balance \(exercise 1 of 6\)" 10
 wait_for "all checks in" 90
 expect_screen "^  rules +FAIL"
 cp solutions/balance/balance.c "$file"
