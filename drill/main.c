@@ -31,6 +31,8 @@
 
 /* Quiet time after a change before grading: editors save in steps. */
 #define SETTLE_SECONDS 0.05
+/* How long the full-marks screen stays before the next exercise opens. */
+#define ADVANCE_SECONDS 3.0
 
 struct drill {
 	const char *root;
@@ -45,6 +47,8 @@ struct drill {
 	char banner[256];
 	char *note;
 	double change_seen; /* a change waiting to settle; 0: none */
+	int advance_to;     /* exercise to open at advance_at, after full marks */
+	double advance_at;  /* 0: none pending */
 	bool keyboard;      /* stdin still open */
 };
 
@@ -126,6 +130,9 @@ static void open_exercise(struct drill *d, int exercise)
 	    .progress = &d->progress,
 	};
 	course_check_counts(d->root, name, d->screen.tests);
+	for (int i = 0; i < COURSE_SIZE; i++)
+		if (i != exercise)
+			d->screen.others_max += course_max_points(d->root, course[i]);
 	grading_start(&d->grading, name);
 	draw(d);
 }
@@ -163,9 +170,24 @@ static void graded(struct drill *d)
 		         score, d->screen.max_points);
 		return;
 	}
-	snprintf(d->banner, sizeof d->banner, "%s: full marks (%g/%g)! On to %s.", name, score,
-	         d->screen.max_points, course[next]);
-	open_exercise(d, next);
+	snprintf(d->banner, sizeof d->banner,
+	         "%s: full marks (%g/%g)! On to %s in %g s (any key: now).", name, score,
+	         d->screen.max_points, course[next], ADVANCE_SECONDS);
+	d->advance_to = next;
+	d->advance_at = monotonic_now() + ADVANCE_SECONDS;
+}
+
+/* Opens the next exercise after full marks, when its time has come or now. */
+static void advance(struct drill *d, bool now)
+{
+	if (d->advance_at == 0 || (!now && monotonic_now() < d->advance_at))
+		return;
+	d->advance_at = 0;
+	char *on_to = strstr(d->banner, " On to ");
+	if (on_to)
+		snprintf(on_to, sizeof d->banner - (size_t)(on_to - d->banner), " Now: %s.",
+		         course[d->advance_to]);
+	open_exercise(d, d->advance_to);
 }
 
 static void on_key(struct drill *d, char key)
@@ -208,8 +230,12 @@ static void read_keys(struct drill *d)
 		d->keyboard = false;
 		return;
 	}
-	for (ssize_t i = 0; i < n && !quit_signal; i++)
-		on_key(d, keys[i]);
+	for (ssize_t i = 0; i < n && !quit_signal; i++) {
+		if (d->advance_at > 0 && keys[i] != 'q')
+			advance(d, true);
+		else
+			on_key(d, keys[i]);
+	}
 }
 
 /* The file changed: grade it once the change has settled. */
@@ -228,6 +254,7 @@ static void grade_settled_change(struct drill *d)
 		return;
 	}
 	d->banner[0] = '\0';
+	d->advance_at = 0;
 	set_note(d, NULL);
 	d->screen.saved_at = d->change_seen;
 	d->change_seen = 0;
@@ -235,11 +262,18 @@ static void grade_settled_change(struct drill *d)
 	draw(d);
 }
 
+/* Milliseconds poll() may sleep: until a change settles, the next poll of
+ * the file, or the next exercise opens; -1 when only events matter. */
 static int poll_timeout(const struct drill *d)
 {
+	int ms = d->watch.fd < 0 ? WATCH_POLL_MS : -1;
 	if (d->change_seen > 0)
-		return (int)(SETTLE_SECONDS * 1000) + 1;
-	return d->watch.fd < 0 ? WATCH_POLL_MS : -1;
+		ms = (int)(SETTLE_SECONDS * 1000) + 1;
+	if (d->advance_at > 0) {
+		int until = (int)((d->advance_at - monotonic_now()) * 1000) + 1;
+		ms = ms < 0 || until < ms ? (until > 0 ? until : 0) : ms;
+	}
+	return ms;
 }
 
 static void loop(struct drill *d)
@@ -270,6 +304,7 @@ static void loop(struct drill *d)
 			}
 		}
 		grade_settled_change(d);
+		advance(d, false);
 	}
 }
 

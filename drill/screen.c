@@ -115,14 +115,10 @@ static void verdict(const struct screen *s, struct text *out)
 static void footer(const struct screen *s, struct text *out)
 {
 	const struct grading *g = s->grading;
-	double all = 0, all_max = 0;
-	for (int i = 0; i < COURSE_SIZE; i++) {
+	double score = grading_score(g, NULL), all = score;
+	for (int i = 0; i < COURSE_SIZE; i++)
 		all += i == s->exercise ? 0 : s->progress->of[i].best;
-		all_max += i == s->exercise ? 0 : s->progress->of[i].max;
-	}
-	double score = grading_score(g, NULL);
-	all += score;
-	all_max += s->max_points;
+	double all_max = s->max_points + s->others_max;
 	text_printf(out, "Progress: %d of %d exercises done; %s %g/%g; %g of %g points in all\n",
 	            s->done, COURSE_SIZE, course[s->exercise], score, s->max_points, all, all_max);
 	double since = s->saved_at > 0 ? s->saved_at : g->started;

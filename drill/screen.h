@@ -14,6 +14,7 @@ struct screen {
 	const char *file;       /* the student's file, as shown */
 	int tests[CHECK_COUNT]; /* the rubric's tests of each check */
 	double max_points;      /* the rubric's total */
+	double others_max;      /* the other exercises' totals, as far as they exist */
 	const struct grading *grading;
 	const struct progress *progress;
 	const char *banner;  /* news, such as full marks on the last exercise */

@@ -10,9 +10,11 @@
  */
 #include "build.h"
 
+#include "integrity.h"
 #include "run.h"
 #include "text.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,11 +76,12 @@ static bool copy_file(const char *src, const char *dst)
 	return ok;
 }
 
-/* Runs a tool; appends its output (paths as the student knows them) to log. */
-static int run_logged(char *const argv[], struct build *b, struct text *log)
+/* Runs a tool; appends its output (paths as the student knows them) to log.
+ * The compiler reads what the student's file names, so it runs untrusted. */
+static int run_logged(char *const argv[], bool untrusted, struct build *b, struct text *log)
 {
 	char *output = NULL;
-	int status = run_tool(argv, 120, &output);
+	int status = (untrusted ? run_untrusted_tool : run_tool)(argv, 120, &output);
 	char *shown = text_replace_all(output ? output : "", b->source, b->shown_path);
 	text_add(log, shown);
 	free(shown);
@@ -102,8 +105,27 @@ static int compile(const struct grader_config *cfg, const char *exercise, enum v
 	argv[n++] = b->source;
 	argv[n++] = "-o";
 	argv[n++] = b->object[v];
+	char *deps = NULL;
+	if (v == VARIANT_DEBUG) {
+		if (asprintf(&deps, "%s.d", b->object[v]) < 0)
+			abort();
+		argv[n++] = "-MD";
+		argv[n++] = "-MF";
+		argv[n++] = deps;
+	}
 	argv[n] = NULL;
-	int status = run_logged((char *const *)argv, b, log);
+	int status = run_logged((char *const *)argv, true, b, log);
+	if (status == 0 && deps) {
+		char *header = NULL;
+		if (asprintf(&header, "%s/exercises/%s/%s.h", cfg->root, exercise, exercise) < 0)
+			abort();
+		struct integrity_input in = {b->source, b->shown_path, header,
+					     include,	b->object[v],  deps};
+		if (!integrity_check(&in, log))
+			status = 1;
+		free(header);
+	}
+	free(deps);
 	free(include);
 	return status;
 }
@@ -126,7 +148,7 @@ static int wrap_and_link(const struct grader_config *cfg, const char *exercise, 
 	if (asprintf(&redefine, "--redefine-syms=%s", syms) < 0)
 		abort();
 	char *objcopy[] = {"objcopy", redefine, b->object[v], wrapped, NULL};
-	int status = run_logged(objcopy, b, log);
+	int status = run_logged(objcopy, false, b, log);
 
 	char *harness = NULL, *common = NULL;
 	if (asprintf(&harness, "%s/build/%s/%s/harness.a", cfg->root, variant_name(v), exercise) <
@@ -143,7 +165,7 @@ static int wrap_and_link(const struct grader_config *cfg, const char *exercise, 
 	argv[n++] = "-pthread";
 	argv[n] = NULL;
 	if (status == 0)
-		status = run_logged((char *const *)argv, b, log);
+		status = run_logged((char *const *)argv, false, b, log);
 	free(harness);
 	free(common);
 	free(redefine);
@@ -151,6 +173,27 @@ static int wrap_and_link(const struct grader_config *cfg, const char *exercise, 
 	free(wrapped);
 	free(dir);
 	return status;
+}
+
+/* Hands a folder and its files to a user (the sandbox user while the
+ * compiler writes there; back to the grader's before anything runs, so a
+ * submission cannot rewrite the binaries that judge it). */
+static void give_dir(const char *dir, unsigned uid, unsigned gid)
+{
+	if (chown(dir, uid, gid) != 0)
+		return;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *file = path_join(dir, e->d_name, NULL);
+		if (chown(file, uid, gid) != 0)
+			perror(file);
+		free(file);
+	}
+	if (d)
+		closedir(d);
 }
 
 static int count_warnings(const char *log)
@@ -189,9 +232,10 @@ int build_submission(const struct grader_config *cfg, const char *exercise, stru
 		for (int v = 0; v < VARIANT_COUNT && b->ok; v++) {
 			char *dir = path_join(cfg->work, exercise, variant_name((enum variant)v));
 			make_dirs(dir);
+			if (cfg->sandbox_uid)
+				give_dir(dir, cfg->sandbox_uid, cfg->sandbox_gid);
 			b->object[v] = path_join(dir, "student.o", NULL);
 			b->binary[v] = path_join(dir, "harness", NULL);
-			free(dir);
 			/* Show the first compiler's messages; later ones repeat them. */
 			struct text scratch = {0};
 			struct text *where = v == 0 ? &log : &scratch;
@@ -200,6 +244,9 @@ int build_submission(const struct grader_config *cfg, const char *exercise, stru
 			if (!b->ok && v != 0)
 				text_add(&log, scratch.data ? scratch.data : "");
 			text_free(&scratch);
+			if (cfg->sandbox_uid)
+				give_dir(dir, getuid(), getgid());
+			free(dir);
 		}
 	}
 	free(harness);

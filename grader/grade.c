@@ -9,6 +9,7 @@
 #include "grade.h"
 
 #include "build.h"
+#include "pool.h"
 #include "report.h"
 #include "rules.h"
 #include "run.h"
@@ -27,6 +28,10 @@
 #include <unistd.h>
 
 enum { OUTPUT_CAP = 64 * 1024, OUTPUT_TAIL_LINES = 15 };
+
+/* Address space for runs without ThreadSanitizer: enough for any honest
+ * harness run, natively or under Valgrind. */
+#define NATIVE_MEMORY_LIMIT (4UL << 30)
 
 struct harness_test {
 	char name[128];
@@ -221,7 +226,9 @@ static void run_environment(const struct context *c, const struct rubric_test *t
 	    asprintf(
 	        &env[n++],
 	        "TSAN_OPTIONS=log_path=%s/tsan halt_on_error=0 report_signal_unsafe=1 "
-	        "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0",
+	        "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0 "
+	        "max_allocation_size_mb=2048 allocator_may_return_null=1 hard_rss_limit_mb=3072 "
+	        "atexit_sleep_ms=0",
 	        c->run_dir) < 0)
 		abort();
 	env[n] = NULL;
@@ -242,19 +249,30 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 	char nonce[32] = "";
 	make_nonce(nonce, sizeof nonce);
 	fresh_dir(c->run_dir);
+	if (c->cfg->sandbox_uid && chown(c->run_dir, c->cfg->sandbox_uid, c->cfg->sandbox_gid) != 0)
+		text_printf(why, "grader: cannot hand %s to the sandbox user\n", c->run_dir);
 	char *env[16];
 	run_environment(c, t, h, nonce, env);
 	char log_file[4300];
 	snprintf(log_file, sizeof log_file, "--log-file=%s/helgrind.%%p", c->run_dir);
-	char *helgrind[] = {
-	    "valgrind", "--tool=helgrind", "--error-exitcode=99", "--fullpath-after=",
-	    log_file,   (char *)binary,    (char *)h->name,       NULL};
+	char *helgrind[24] = {"valgrind", "--tool=helgrind", "--error-exitcode=99",
+	                      "--fullpath-after=", log_file};
+	int nh = 5;
+	for (char **o = t->valgrind; o && *o && nh < 20; o++)
+		helgrind[nh++] = *o;
+	helgrind[nh++] = (char *)binary;
+	helgrind[nh++] = (char *)h->name;
+	helgrind[nh] = NULL;
 	char *native[] = {(char *)binary, (char *)h->name, NULL};
+	/* ThreadSanitizer reserves terabytes of address space: its own limits
+	 * (TSAN_OPTIONS) bound its memory instead. */
+	bool native_run = v != VARIANT_TSAN;
 	struct run_spec spec = {
 	    .argv = t->check == CHECK_HELGRIND ? helgrind : native,
+	    .memory_limit = native_run ? NATIVE_MEMORY_LIMIT : 0,
 	    .env = env,
 	    .cwd = c->run_dir,
-	    .timeout = h->seconds * stretch(t, h) + 10,
+	    .timeout = h->seconds * stretch(t, h) + 5,
 	    .output_cap = OUTPUT_CAP,
 	    .verdict_channel = true,
 	    .limit_resources = true,
@@ -314,15 +332,20 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 
 static bool grade_test(struct context *c, const struct rubric_test *t, struct text *why)
 {
-	if (!c->build->ok) {
-		text_add(why, "not graded: the file does not build (see the build test).\n");
-		return false;
-	}
 	if (t->check == CHECK_BUILD) {
+		if (!c->build->ok) {
+			text_printf(why, "%s does not compile or link:\n%s", c->build->shown_path,
+			            c->build->log);
+			return false;
+		}
 		if (c->build->warnings)
 			text_printf(why, "%d warning%s:\n%s", c->build->warnings,
 			            c->build->warnings == 1 ? "" : "s", c->build->log);
 		return true;
+	}
+	if (!c->build->ok) {
+		text_add(why, "not graded: the file does not build (see the build test).\n");
+		return false;
 	}
 	if (t->check == CHECK_RULES)
 		return rules_check(t, c->build->object[t->variant], c->build->source,
@@ -356,6 +379,119 @@ static int check_rubric(const struct context *c, const struct rubric *rubric, ch
 	return 0;
 }
 
+/* One rubric test, as a pool job: runs in a child with its own run folder. */
+struct test_job {
+	struct context *context;
+	const struct rubric_test *test;
+	size_t index;
+};
+
+static bool run_test_job(void *arg, struct text *why)
+{
+	struct test_job *job = arg;
+	struct context *c = job->context;
+	size_t used = strlen(c->run_dir);
+	snprintf(c->run_dir + used, sizeof c->run_dir - used, "-%zu", job->index);
+	return grade_test(c, job->test, why);
+}
+
+/* What every failure ends with: how to reproduce a run, and what to read
+ * (the README's section, or the whole README). */
+static void add_pointers(const struct context *c, const struct rubric_test *t, struct text *why)
+{
+	if (c->build->ok && t->test)
+		text_printf(why, "seed %llu: reproduce with make grade EX=%s SEED=%llu\n",
+		            (unsigned long long)c->cfg->seed, c->exercise,
+		            (unsigned long long)c->cfg->seed);
+	text_printf(why, "see exercises/%s/README.md%s%s\n", c->exercise, t->readme ? "#" : "",
+	            t->readme ? t->readme : "");
+}
+
+/* Whether --checks asked for this test's check (all by default). */
+static bool wanted(const struct context *c, const struct rubric_test *t)
+{
+	return !c->cfg->checks || (c->cfg->checks & 1u << t->check);
+}
+
+static void record(struct context *c, const struct rubric_test *t, struct pool_job *job,
+                   struct results *res)
+{
+	if (!wanted(c, t))
+		return;
+	if (!job->passed)
+		add_pointers(c, t, &job->report);
+	struct outcome o = {
+	    .exercise = strdup(c->exercise),
+	    .name = strdup(t->name),
+	    .check = t->check,
+	    .passed = job->passed,
+	    .score = job->passed ? t->points : 0,
+	    .max_score = t->points,
+	    .seconds = job->seconds,
+	    .output = text_take(&job->report),
+	};
+	results_add(res, o);
+	report_test(&res->items[res->count - 1]);
+	if (c->cfg->stream)
+		results_stream(&res->items[res->count - 1], c->cfg->stream);
+}
+
+/* Runs the rubric's tests: quick ones inline, the rest as pool jobs, as
+ * many at once as there are CPUs, except timing tests, which run alone so
+ * that nothing else disturbs what they measure.  Reports in rubric order. */
+static void run_rubric(struct context *c, const struct rubric *rubric, struct results *res)
+{
+	size_t n = rubric->count;
+	struct pool_job *jobs = calloc(n, sizeof *jobs);
+	struct test_job *args = calloc(n, sizeof *args);
+	bool *done = calloc(n, sizeof *done);
+	if (!jobs || !args || !done)
+		abort();
+	int cpus = pool_cpus(), running = 0;
+	size_t next_report = 0;
+	for (size_t i = 0; i <= n; i++) {
+		const struct rubric_test *t = i < n ? &rubric->tests[i] : NULL;
+		bool inline_test =
+		    t && (!c->build->ok || t->check == CHECK_BUILD || t->check == CHECK_RULES);
+		bool skip = t && !wanted(c, t);
+		bool alone = t && !skip && t->check == CHECK_TIMING;
+		/* Make room: all slots for a timing test (or the end), one otherwise. */
+		while (running > 0 &&
+		       (!t || alone || running >= cpus ||
+		        (i > 0 && rubric->tests[i - 1].check == CHECK_TIMING && !done[i - 1]))) {
+			int k = pool_wait_any(jobs, (int)n);
+			if (k < 0)
+				break;
+			done[k] = true;
+			running--;
+		}
+		if (skip) {
+			done[i] = true;
+		} else if (inline_test) {
+			jobs[i].started = now();
+			jobs[i].passed = grade_test(c, t, &jobs[i].report);
+			jobs[i].seconds = now() - jobs[i].started;
+			done[i] = true;
+		} else if (t) {
+			report_progress(c->exercise, t->name);
+			args[i] = (struct test_job){c, t, i};
+			if (pool_start(&jobs[i], run_test_job, &args[i]) == 0) {
+				running++;
+			} else {
+				text_add(&jobs[i].report, "grader error: cannot start a job\n");
+				done[i] = true;
+			}
+		}
+		while (next_report < n && done[next_report]) {
+			record(c, &rubric->tests[next_report], &jobs[next_report], res);
+			next_report++;
+		}
+	}
+	free(done);
+	free(args);
+	free(jobs);
+}
+
 int grade_exercise(const struct grader_config *cfg, const char *exercise, struct results *res,
                    char *err, size_t errlen)
 {
@@ -374,42 +510,10 @@ int grade_exercise(const struct grader_config *cfg, const char *exercise, struct
 	else if (build.ok)
 		rc = list_tests(&c, err, errlen) || check_rubric(&c, &rubric, err, errlen);
 	snprintf(c.run_dir, sizeof c.run_dir, "%s/%s/run", cfg->work, exercise);
-	for (size_t i = 0; rc == 0 && i < rubric.count; i++) {
-		const struct rubric_test *t = &rubric.tests[i];
-		if (cfg->checks && !(cfg->checks & 1u << t->check))
-			continue;
-		report_progress(exercise, t->name);
-		struct text why = {0};
-		double start = now();
-		bool passed =
-		    t->check == CHECK_BUILD && !build.ok ? false : grade_test(&c, t, &why);
-		if (t->check == CHECK_BUILD && !build.ok)
-			text_printf(&why, "%s does not compile or link:\n%s", build.shown_path,
-			            build.log);
-		if (!passed && build.ok && t->test)
-			text_printf(&why, "seed %llu: reproduce with make grade EX=%s SEED=%llu\n",
-			            (unsigned long long)cfg->seed, exercise,
-			            (unsigned long long)cfg->seed);
-		if (!passed) /* every failure ends with where to read about it */
-			text_printf(&why, "see exercises/%s/README.md%s%s\n", exercise,
-			            t->readme ? "#" : "", t->readme ? t->readme : "");
-		struct outcome o = {
-		    .exercise = strdup(exercise),
-		    .name = strdup(t->name),
-		    .check = t->check,
-		    .passed = passed,
-		    .score = passed ? t->points : 0,
-		    .max_score = t->points,
-		    .seconds = now() - start,
-		    .output = text_take(&why),
-		};
-		results_add(res, o);
-		report_test(&res->items[res->count - 1]);
-		if (cfg->stream)
-			results_stream(&res->items[res->count - 1], cfg->stream);
-	}
-	if (rc == 0)
+	if (rc == 0) {
+		run_rubric(&c, &rubric, res);
 		report_exercise_end(res, exercise);
+	}
 	build_free(&build);
 	rubric_free(&rubric);
 	return rc;

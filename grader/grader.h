@@ -16,6 +16,7 @@ struct grader_config {
 	bool verbose;     /* show raw tool output too */
 	unsigned checks;  /* which checks to grade, bit 1u << enum check_kind; 0: all */
 	FILE *stream;     /* each outcome as a JSON line the moment it is known, or NULL */
+	unsigned sandbox_uid, sandbox_gid; /* user submissions run as; 0: the grader's */
 };
 
 #endif

@@ -18,11 +18,14 @@
 #include "results.h"
 #include "run.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +34,20 @@ static const char usage[] =
     "              [--verbose] [--checks build,functional,...] [--stream FILE]\n"
     "              EXERCISE...\n"
     "Normally run as: make grade [EX=\"balance deadlock\"] [SRC=dir] [JSON=file] [SEED=n]\n";
+
+static int mkdir_parents(const char *dir)
+{
+	char path[2 * PATH_MAX];
+	snprintf(path, sizeof path, "%s", dir);
+	for (char *s = path + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		mkdir(path, 0755);
+		*s = '/';
+	}
+	return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
+}
 
 static bool on_path(const char *tool)
 {
@@ -83,6 +100,48 @@ static unsigned parse_checks(const char *list)
 	}
 	free(copy);
 	return set;
+}
+
+/* True if every folder from / down to dir is searchable by others, so the
+ * sandbox user can reach the binaries and run folders inside it. */
+static bool reachable_by_others(const char *dir)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s", dir);
+	for (char *slash = path + strlen(path); slash > path; slash = strrchr(path, '/')) {
+		struct stat st;
+		if (stat(path, &st) != 0 || !(st.st_mode & S_IXOTH))
+			return false;
+		*slash = '\0';
+	}
+	return true;
+}
+
+/* As root, submissions run as "nobody"; says what is in force. */
+static void choose_sandbox(struct grader_config *cfg, char *isolation, size_t len)
+{
+	const char *base = "one process group per run under a subreaper keeper; time limits; "
+			   "output capped at 64 KiB; no core files; files up to 64 MiB; "
+			   "memory limited to 4 GiB (3 GiB under ThreadSanitizer)";
+	struct passwd *nobody = geteuid() == 0 ? getpwnam("nobody") : NULL;
+	if (geteuid() != 0) {
+		snprintf(isolation, len, "%s; submissions run as you (start as root to run "
+					 "them as nobody)", base);
+	} else if (!nobody) {
+		snprintf(isolation, len, "%s; WARNING: no user 'nobody', submissions run as root",
+			 base);
+	} else if (!reachable_by_others(cfg->work)) {
+		snprintf(isolation, len,
+			 "%s; WARNING: submissions run as root, because user nobody cannot reach "
+			 "%s (make its folders world-searchable, or set the work folder)",
+			 base, cfg->work);
+	} else {
+		cfg->sandbox_uid = (unsigned)nobody->pw_uid;
+		cfg->sandbox_gid = (unsigned)nobody->pw_gid;
+		run_set_sandbox_user(cfg->sandbox_uid, cfg->sandbox_gid);
+		snprintf(isolation, len, "%s; submissions run as user nobody, at most %d processes",
+			 base, 1024);
+	}
 }
 
 static double now(void)
@@ -167,7 +226,12 @@ int main(int argc, char **argv)
 	} else {
 		snprintf(work_abs, sizeof work_abs, "%s/build/grade", root_abs);
 	}
-	cfg.work = work_abs;
+	char work_real[PATH_MAX];
+	if (mkdir_parents(work_abs) != 0 || !realpath(work_abs, work_real)) {
+		fprintf(stderr, "grader: cannot create the work folder %s\n", work_abs);
+		return 2;
+	}
+	cfg.work = work_real;
 	if (access(cfg.src, R_OK | X_OK) != 0) {
 		fprintf(stderr, "grader: submission folder '%s' not found (SRC=%s)\n", cfg.src,
 		        cfg.src);
@@ -192,9 +256,9 @@ int main(int argc, char **argv)
 
 	run_init();
 	report_init();
-	report_header(cfg.src, (unsigned long long)cfg.seed,
-	              "one process group per run under a subreaper keeper; time limits; output "
-	              "capped at 64 KiB; no core files; files up to 64 MiB");
+	char isolation[1024];
+	choose_sandbox(&cfg, isolation, sizeof isolation);
+	report_header(cfg.src, (unsigned long long)cfg.seed, isolation);
 	struct results results = {.seed = cfg.seed};
 	double start = now();
 	char err[8192] = "";

@@ -114,6 +114,7 @@ static int read_test(const char *path, size_t i, json_t *entry, struct rubric_te
 	t->readme = copy_string(entry, "readme");
 	t->forbid = copy_strings(entry, "forbid");
 	t->require = copy_strings(entry, "require");
+	t->valgrind = copy_strings(entry, "valgrind");
 	t->forbid_why = copy_string(entry, "forbid_why");
 	t->require_why = copy_string(entry, "require_why");
 	return 0;
@@ -164,6 +165,7 @@ void rubric_free(struct rubric *r)
 		free(t->readme);
 		free_strings(t->forbid);
 		free_strings(t->require);
+		free_strings(t->valgrind);
 		free(t->forbid_why);
 		free(t->require_why);
 	}

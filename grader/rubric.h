@@ -31,6 +31,7 @@ struct rubric_test {
 	                             limit stretched for the tool */
 	char *readme;             /* anchor in the exercise README, or NULL */
 	char **forbid, **require; /* rules: symbol patterns, NULL-terminated */
+	char **valgrind;          /* extra Valgrind options for a helgrind check */
 	char *forbid_why, *require_why;
 };
 

@@ -20,6 +20,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -33,7 +34,16 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { VERDICT_FD = 3, VERDICT_CAP = 1 << 20, GRACE_SECONDS = 10 };
+enum { VERDICT_FD = 3, VERDICT_CAP = 1 << 20, GRACE_SECONDS = 3, SANDBOX_PROCESSES = 1024 };
+
+static uid_t sandbox_uid;
+static gid_t sandbox_gid;
+
+void run_set_sandbox_user(unsigned uid, unsigned gid)
+{
+	sandbox_uid = (uid_t)uid;
+	sandbox_gid = (gid_t)gid;
+}
 
 void run_init(void)
 {
@@ -109,12 +119,26 @@ static int sweep_children(void)
 	return killed;
 }
 
-static void apply_limits(void)
+static void set_limit(int resource, rlim_t value)
 {
-	struct rlimit no_core = {0, 0};
-	setrlimit(RLIMIT_CORE, &no_core);
-	struct rlimit file_size = {64L << 20, 64L << 20};
-	setrlimit(RLIMIT_FSIZE, &file_size);
+	struct rlimit limit = {value, value};
+	setrlimit(resource, &limit);
+}
+
+/* In the command's process, before exec.  Returns false if it could not
+ * become the sandbox user (then it must not run at all). */
+static bool apply_limits(const struct run_spec *spec)
+{
+	set_limit(RLIMIT_CORE, 0);
+	set_limit(RLIMIT_FSIZE, 64UL << 20);
+	/* CPU seconds: every core busy for the whole time limit, and some. */
+	set_limit(RLIMIT_CPU, (rlim_t)(spec->timeout * 4 + 10));
+	if (spec->memory_limit)
+		set_limit(RLIMIT_AS, spec->memory_limit);
+	if (sandbox_uid == 0)
+		return true;
+	set_limit(RLIMIT_NPROC, SANDBOX_PROCESSES);
+	return setgroups(0, NULL) == 0 && setgid(sandbox_gid) == 0 && setuid(sandbox_uid) == 0;
 }
 
 /* In the command's process: wire the descriptors and exec. */
@@ -140,8 +164,11 @@ static _Noreturn void exec_command(const struct run_spec *spec, int out_fd, int 
 	for (int fd = first_closed; fd < 1024; fd++)
 		close(fd);
 
-	if (spec->limit_resources)
-		apply_limits();
+	if (spec->limit_resources && !apply_limits(spec)) {
+		dprintf(STDOUT_FILENO, "grader: cannot switch to the sandbox user: %s\n",
+			strerror(errno));
+		_exit(127);
+	}
 	if (spec->cwd && chdir(spec->cwd) != 0) {
 		dprintf(STDOUT_FILENO, "grader: cannot enter %s: %s\n", spec->cwd, strerror(errno));
 		_exit(127);
@@ -368,11 +395,14 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 			close(fds[i]);
 }
 
-int run_tool(char *const argv[], double timeout, char **output)
+static int tool(char *const argv[], double timeout, char **output, bool untrusted)
 {
 	extern char **environ;
-	struct run_spec spec = {
-	    .argv = argv, .env = environ, .timeout = timeout, .output_cap = 256 * 1024};
+	struct run_spec spec = {.argv = argv,
+				.env = environ,
+				.timeout = timeout,
+				.output_cap = 256 * 1024,
+				.limit_resources = untrusted};
 	struct run_result r;
 	run_command(&spec, &r);
 	*output = r.output;
@@ -389,6 +419,16 @@ int run_tool(char *const argv[], double timeout, char **output)
 	}
 	run_result_free(&r);
 	return status;
+}
+
+int run_tool(char *const argv[], double timeout, char **output)
+{
+	return tool(argv, timeout, output, false);
+}
+
+int run_untrusted_tool(char *const argv[], double timeout, char **output)
+{
+	return tool(argv, timeout, output, true);
 }
 
 void run_result_free(struct run_result *r)

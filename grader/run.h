@@ -14,7 +14,10 @@ struct run_spec {
 	double timeout;       /* wall-clock seconds before the group is killed */
 	size_t output_cap;    /* bytes of stdout+stderr kept (the rest is counted) */
 	bool verdict_channel; /* pass a pipe as fd 3 for harness verdicts */
-	bool limit_resources; /* apply the rlimits of an untrusted run */
+	bool limit_resources; /* apply the rlimits of an untrusted run, and run
+				 as the sandbox user if one is set */
+	unsigned long memory_limit; /* RLIMIT_AS in bytes for such a run; 0: none
+				       (sanitizers and Valgrind need the room) */
 };
 
 struct run_result {
@@ -34,6 +37,11 @@ struct run_result {
  * processes orphan come back to it and can be killed. Call once at start. */
 void run_init(void);
 
+/* Untrusted runs (limit_resources) become this user when the grader is
+ * root: the submission can then neither signal the grader nor write its
+ * files.  Call before any run; uid 0 turns it off. */
+void run_set_sandbox_user(unsigned uid, unsigned gid);
+
 /* Runs spec to completion (or its time limit) and kills every process it
  * left behind.  Never fails: problems are described in result->output.
  * Not for concurrent use within one process: when a keeper is killed, the
@@ -46,6 +54,10 @@ void run_result_free(struct run_result *result);
  * grader's environment.  Returns its exit status, or -1 when it did not
  * exit normally; its output goes to *output (the caller frees it). */
 int run_tool(char *const argv[], double timeout, char **output);
+
+/* The same for a tool working on the student's file (the compiler): it
+ * runs with the limits and as the sandbox user of an untrusted run. */
+int run_untrusted_tool(char *const argv[], double timeout, char **output);
 
 /* "exited with status 3", "killed by SIGSEGV (segmentation fault)", ... */
 void run_describe_end(const struct run_result *result, char *buf, size_t len);

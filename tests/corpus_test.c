@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { MAX_CASES = 512 };
@@ -97,11 +98,50 @@ static void find_cases(void)
 	}
 }
 
+/* Processes still running with their working folder inside dir: anything
+ * a submission started there (a daemon, a child) that the grader missed. */
+static int processes_inside(const char *dir)
+{
+	int found = 0;
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	while (proc && (e = readdir(proc)) != NULL) {
+		if (atoi(e->d_name) <= 0)
+			continue;
+		char link[300], cwd[4096];
+		snprintf(link, sizeof link, "/proc/%s/cwd", e->d_name);
+		ssize_t n = readlink(link, cwd, sizeof cwd - 1);
+		if (n > 0 && (size_t)n >= strlen(dir) && strncmp(cwd, dir, strlen(dir)) == 0)
+			found++;
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static char *tree_status(void)
+{
+	char *argv[] = {"git", "status", "--porcelain", "--untracked-files=all", NULL};
+	char *out = NULL;
+	run_tool(argv, 60, &out);
+	return out;
+}
+
 /* Grades one submission file; returns the parsed results JSON. */
 static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 {
 	char tmp[] = "/tmp/corpus-XXXXXX";
 	ck_assert_msg(mkdtemp(tmp) != NULL, "cannot make a temporary folder");
+	/* The grader runs submissions as nobody when it is root: let it in. */
+	chmod(tmp, 0755);
+	char *tree_before = tree_status();
 	char src[64], dir[160], file[256], json[64], work[64];
 	snprintf(src, sizeof src, "%s/src", tmp);
 	snprintf(dir, sizeof dir, "%s/%s", src, c->exercise);
@@ -128,6 +168,17 @@ static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 	json_error_t err;
 	json_t *root = json_load_file(json, 0, &err);
 	ck_assert_msg(root != NULL, "no results file for %s: %s", c->path, err.text);
+	if (strstr(c->expect, "procs=none")) {
+		int left = processes_inside(tmp);
+		ck_assert_msg(left == 0, "%s: %d process(es) outlived grading", c->path, left);
+	}
+	if (strstr(c->expect, "tree=unchanged")) {
+		char *tree_after = tree_status();
+		ck_assert_msg(strcmp(tree_before, tree_after) == 0,
+			      "%s: grading changed the project tree:\n%s", c->path, tree_after);
+		free(tree_after);
+	}
+	free(tree_before);
 	char *rm[] = {"rm", "-rf", tmp, NULL};
 	char *ignored = NULL;
 	run_tool(rm, 60, &ignored);
@@ -157,6 +208,8 @@ static void check_claim(const struct grading_case *c, json_t *root, const char *
 	char key[32], want[32];
 	if (sscanf(claim, "%31[^=]=%31s", key, want) != 2)
 		ck_abort_msg("%s: cannot read the claim '%s'", c->path, claim);
+	if (strcmp(key, "procs") == 0 || strcmp(key, "tree") == 0)
+		return; /* checked right after grading, see grade() */
 	if (strcmp(key, "score") == 0) {
 		double score = json_number_value(json_object_get(root, "score"));
 		double max = json_number_value(json_object_get(root, "max_score"));
@@ -216,6 +269,7 @@ START_TEST(grade_case)
 	const struct grading_case *c = &cases[_i];
 	static char log[1 << 16];
 	ck_assert_msg(strstr(c->expect, "expect:") != NULL, "%s has no expect: line", c->path);
+	double start = now();
 	for (int run = 0; run < c->runs; run++) {
 		json_t *root = grade(c, log, sizeof log);
 		char claims[512];
@@ -240,7 +294,8 @@ START_TEST(grade_case)
 		check_readme_pointers(c, root, log);
 		json_decref(root);
 	}
-	printf("ok %s (%d run%s)\n", c->path, c->runs, c->runs == 1 ? "" : "s");
+	printf("ok %s (%d run%s, %.1f s)\n", c->path, c->runs, c->runs == 1 ? "" : "s",
+	       now() - start);
 	fflush(stdout);
 }
 END_TEST

@@ -112,8 +112,11 @@ wait_for "first verdict [0-9.]+ s after the save" 30
 first=$(($(now_ms) - start))
 seen=$(screen | sed -n 's/.*first verdict \([0-9.]*\) s after the save.*/\1/p')
 screen | grep -q "hint 2 of 5" && fail "the hint stayed on screen after a save"
-wait_for "balance: full marks \(100/100\)!" 90
+wait_for "balance: full marks \(100/100\)! On to deadlock in 3 s" 90
+expect_screen "^  tsan +PASS +15/15"
 screen >"$out/drill-passing.txt"
+wait_for "^drill: deadlock \(exercise 2 of 6\)" 10
+expect_screen "balance: full marks \(100/100\)! Now: deadlock."
 grep -q "^balance done 100 100 2$" "$project/.progress" ||
 	fail ".progress does not say balance is done with 2 hints seen: $(cat "$project/.progress")"
 echo "drill_tmux: first verdict on screen $first ms after the save (drill measured $seen s)"

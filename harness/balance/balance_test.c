@@ -156,5 +156,5 @@ void harness_define(void)
 	HARNESS_ADD(single_thread, 5);
 	HARNESS_ADD(seed_two_threads, 10);
 	HARNESS_ADD(many_threads_net, 10);
-	HARNESS_ADD(try_withdraw_contention, 30);
+	HARNESS_ADD(try_withdraw_contention, 10);
 }

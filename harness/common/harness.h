@@ -39,7 +39,8 @@ void harness_define(void);
 
 /* --- reporting --------------------------------------------------------- */
 
-/* Fails the running test from any thread and ends the process. */
+/* Fails the running test from any thread and ends the process.  Called
+ * directly, line 0 means the message names no place in the harness. */
 #define HARNESS_REQUIRE(cond, ...)                                                                 \
 	do {                                                                                       \
 		if (!(cond))                                                                       \
@@ -110,6 +111,19 @@ struct harness_calls {
 	unsigned long thread_create, fork, spurious_wakeups;
 };
 struct harness_calls harness_calls(void);
+
+/* The life of each thread the student's object created since the last
+ * harness_thread_spans_reset(), in the order they began: when it began
+ * running and when its start function returned (harness_now() clock; end
+ * is 0 while it runs), the CPU time it used, and how long it was ready to
+ * run but kept waiting for a CPU (Linux schedstat run delay, 0 if unknown).
+ * Shows whether threads overlapped, how evenly they shared the work and
+ * how much other processes held them back.  Read after joining. */
+struct harness_thread_span {
+	double start, end, cpu, waited;
+};
+size_t harness_thread_spans(struct harness_thread_span *out, size_t max);
+void harness_thread_spans_reset(void);
 
 /* Makes the student's n-th fork() from now (1-based) fail with errno e;
  * 0 turns it off. */

@@ -100,7 +100,10 @@ _Noreturn void harness_fail_at(const char *file, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	harness_recordf("fail", "%s:%d: %s", file, line, text);
+	if (line > 0)
+		harness_recordf("fail", "%s:%d: %s", file, line, text);
+	else
+		harness_recordf("fail", "%s", text);
 	harness_recordf("end", "%s", "-");
 	_exit(HARNESS_EXIT_FAILED);
 }

@@ -19,11 +19,13 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 const struct harness_perturbation HARNESS_PERTURB_OFF = {0, 0, 0, 0};
@@ -334,12 +336,80 @@ struct student_thread {
 	void *arg;
 };
 
+#define TRACKED_SPANS 1024
+static struct harness_thread_span spans[TRACKED_SPANS];
+static atomic_uint span_count;
+
+void harness_thread_spans_reset(void)
+{
+	memset(spans, 0, sizeof spans);
+	atomic_store(&span_count, 0);
+}
+
+size_t harness_thread_spans(struct harness_thread_span *out, size_t max)
+{
+	size_t n = atomic_load(&span_count);
+	if (n > TRACKED_SPANS)
+		n = TRACKED_SPANS;
+	if (n > max)
+		n = max;
+	memcpy(out, spans, n * sizeof *out);
+	return n;
+}
+
+static double thread_cpu_time(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Seconds the calling thread spent runnable but waiting for a CPU (the
+ * second field of /proc/thread-self/schedstat), or 0 where unavailable. */
+static double thread_run_delay(void)
+{
+	int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	char text[96];
+	ssize_t n = read(fd, text, sizeof text - 1);
+	close(fd);
+	unsigned long long on_cpu, waiting;
+	if (n <= 0)
+		return 0;
+	text[n] = 0;
+	if (sscanf(text, "%llu %llu", &on_cpu, &waiting) != 2)
+		return 0;
+	return (double)waiting / 1e9;
+}
+
+/* Runs on pthread_exit as well as on return. */
+static void end_span(void *p)
+{
+	struct harness_thread_span *span = p;
+	if (!span)
+		return;
+	span->cpu = thread_cpu_time();
+	span->waited = thread_run_delay() - span->waited;
+	span->end = harness_now();
+}
+
 static void *student_thread_main(void *p)
 {
 	struct student_thread s = *(struct student_thread *)p;
 	free(p);
 	harness_adopt_thread();
-	return s.fn(s.arg);
+	unsigned n = atomic_fetch_add(&span_count, 1);
+	struct harness_thread_span *span = n < TRACKED_SPANS ? &spans[n] : NULL;
+	if (span) {
+		span->waited = thread_run_delay();
+		span->start = harness_now();
+	}
+	void *result;
+	pthread_cleanup_push(end_span, span);
+	result = s.fn(s.arg);
+	pthread_cleanup_pop(1);
+	return result;
 }
 
 int harness_wrap_thread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *),

@@ -1,0 +1,137 @@
+/*
+ * pool.c -- runs grading jobs in child processes, a few at a time.
+ *
+ * Independent checks (a sanitizer run, a functional run) can share the
+ * machine's cores; each runs in a forked copy of the grader, which becomes
+ * a child subreaper of its own so that whatever a submission leaves behind
+ * is cleaned up inside that job and never touches another job's processes.
+ * A job reports one byte (1 passed, 0 failed) then its text, on a pipe.
+ */
+#include "pool.h"
+
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int pool_cpus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) != 0)
+		return 1;
+	int n = CPU_COUNT(&set);
+	return n > 0 ? n : 1;
+}
+
+static void write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, data, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		data += w;
+		len -= (size_t)w;
+	}
+}
+
+int pool_start(struct pool_job *job, bool (*fn)(void *arg, struct text *out), void *arg)
+{
+	int fds[2];
+	memset(job, 0, sizeof *job);
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return -1;
+	job->started = now();
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		run_init();
+		struct text out = {0};
+		char verdict = fn(arg, &out) ? '1' : '0';
+		write_all(fds[1], &verdict, 1);
+		write_all(fds[1], out.data ? out.data : "", out.len);
+		_exit(0);
+	}
+	close(fds[1]);
+	job->pid = pid;
+	job->fd = fds[0];
+	return 0;
+}
+
+/* Reads what the job wrote; true at end of file. */
+static bool read_report(struct pool_job *job)
+{
+	char buf[65536];
+	ssize_t n = read(job->fd, buf, sizeof buf);
+	if (n < 0 && errno == EINTR)
+		return false;
+	if (n <= 0)
+		return true;
+	text_addn(&job->report, buf, (size_t)n);
+	return false;
+}
+
+static void finish(struct pool_job *job)
+{
+	close(job->fd);
+	int status;
+	waitpid(job->pid, &status, 0);
+	job->pid = 0;
+	job->seconds = now() - job->started;
+	const char *r = job->report.data;
+	job->passed = r && r[0] == '1';
+	if (r && (r[0] == '1' || r[0] == '0')) {
+		memmove(job->report.data, r + 1, job->report.len);
+		job->report.len--;
+	} else {
+		text_add(&job->report, "grader error: the grading job died before it reported; "
+		                       "please report this with the seed\n");
+	}
+}
+
+int pool_wait_any(struct pool_job *jobs, int n)
+{
+	struct pollfd p[64];
+	int map[64];
+	for (;;) {
+		int np = 0;
+		for (int i = 0; i < n && np < 64; i++)
+			if (jobs[i].pid > 0) {
+				p[np] = (struct pollfd){jobs[i].fd, POLLIN, 0};
+				map[np++] = i;
+			}
+		if (np == 0)
+			return -1;
+		if (poll(p, (nfds_t)np, -1) < 0 && errno != EINTR)
+			return -1;
+		for (int k = 0; k < np; k++) {
+			if (!p[k].revents)
+				continue;
+			struct pool_job *job = &jobs[map[k]];
+			if (read_report(job)) {
+				finish(job);
+				return map[k];
+			}
+		}
+	}
+}

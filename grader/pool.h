@@ -1,0 +1,31 @@
+/*
+ * pool.h -- runs grading jobs in child processes, a few at a time.
+ */
+#ifndef GRADER_POOL_H
+#define GRADER_POOL_H
+
+#include "text.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct pool_job {
+	pid_t pid; /* 0: not started or finished */
+	int fd;    /* the child's report */
+	struct text report;
+	bool passed;
+	double started, seconds;
+};
+
+/* Number of CPUs the grader may use (sched_getaffinity), at least 1. */
+int pool_cpus(void);
+
+/* Starts fn(arg, out) in a child process; its result and text come back
+ * through pool_wait_any.  Returns -1 if the child cannot be started. */
+int pool_start(struct pool_job *job, bool (*fn)(void *arg, struct text *out), void *arg);
+
+/* Waits until one of the n jobs that are running finishes; returns its
+ * index, or -1 if none is running. */
+int pool_wait_any(struct pool_job *jobs, int n);
+
+#endif

@@ -1,0 +1,448 @@
+/*
+ * saturate_test.c -- the harness for the saturate exercise.
+ *
+ * Counts are checked exactly: against known answers for the edge cases, and
+ * against the harness's own sieve for many ranges split among 1 to 9
+ * threads, which any off-by-one at a chunk boundary gets wrong.
+ *
+ * Parallelism is measured, never assumed, and honestly on a shared machine:
+ *  - the wrappers count the student's pthread_create calls and record when
+ *    each thread ran, so threads joined right after creation show as
+ *    threads that never overlapped;
+ *  - speedup compares the best of several one-thread runs with the best of
+ *    as many all-CPU runs, alternated after a warm-up, so a burst of load
+ *    from another process slows both sides alike and a quiet moment counts;
+ *    when other processes kept the threads waiting for a CPU all along, the
+ *    kernel's run-delay figures show what the threads were ready to do;
+ *  - balance is judged from each thread's own CPU time and finish time,
+ *    which another process's load does not change: work split evenly, or
+ *    threads that all finish together (dynamic chunks), both scale.
+ * Every timing verdict, pass or fail, reports the figures it rests on.
+ */
+#include "harness.h"
+#include "saturate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TWO_TO_31 2147483648L
+#define MAX_SPANS 64
+
+/* --- the harness's own count: a segmented sieve ------------------------ */
+
+/* Marks the composites of [lo, hi) (lo >= 2) in is_composite[n - lo]. */
+static void sieve_segment(long lo, long hi, unsigned char *is_composite)
+{
+	for (long d = 2; d * d < hi; d++) {
+		long first = (lo + d - 1) / d * d;
+		if (first < d * d)
+			first = d * d;
+		for (long m = first; m < hi; m += d)
+			is_composite[m - lo] = 1;
+	}
+}
+
+static long sieve_count(long lo, long hi)
+{
+	if (lo < 2)
+		lo = 2;
+	if (hi <= lo)
+		return 0;
+	unsigned char *is_composite = calloc((size_t)(hi - lo), 1);
+	ck_assert_msg(is_composite != NULL, "harness: out of memory for the sieve");
+	sieve_segment(lo, hi, is_composite);
+	long count = 0;
+	for (long n = lo; n < hi; n++)
+		count += !is_composite[n - lo];
+	free(is_composite);
+	return count;
+}
+
+static void expect_count(long lo, long hi, int nthreads, long expected, const char *what)
+{
+	long got = count_primes(lo, hi, nthreads);
+	ck_assert_msg(got == expected, "count_primes(%ld, %ld, %d) returned %ld, expected %ld (%s)",
+	              lo, hi, nthreads, got, expected, what);
+}
+
+/* --- functional -------------------------------------------------------- */
+
+struct known_answer {
+	long lo, hi;
+	int nthreads;
+	long expected;
+	const char *what;
+};
+
+static const struct known_answer known_answers[] = {
+    {0, 10, 1, 4, "primes below 10: 2 3 5 7"},
+    {0, 100, 1, 25, "primes below 100, one thread"},
+    {0, 100, 4, 25, "primes below 100, four threads"},
+    {0, 1000, 3, 168, "primes below 1000"},
+    {0, 100000, 4, 9592, "primes below 100000"},
+    {0, 1000000, 2, 78498, "primes below 1000000"},
+    {5, 5, 3, 0, "an empty range"},
+    {100, 10, 2, 0, "a reversed range (hi < lo) is empty"},
+    {-1000, 3, 2, 1, "lo below 2: only 2 is prime in [-1000, 3)"},
+    {-50, 0, 4, 0, "a range of negative numbers"},
+    {0, 2, 2, 0, "0 and 1 are not prime"},
+    {1, 3, 1, 1, "[1, 3) holds only 2"},
+    {2, 3, 1, 1, "one-element range holding 2"},
+    {7, 8, 3, 1, "one-element range holding 7"},
+    {9, 10, 2, 0, "one-element range holding 9 = 3 * 3"},
+    {10, 13, 8, 1, "more threads (8) than numbers (3)"},
+    {0, 5, 16, 2, "more threads (16) than numbers (5)"},
+    {1000, 1000, 5, 0, "an empty range with several threads"},
+    {2147483646, 2147483647, 2, 0, "2^31 - 2 is even"},
+    {2147483647, TWO_TO_31, 2, 1, "2^31 - 1 is prime; hi may be 2^31"},
+    {2147483600, TWO_TO_31, 3, 2, "near 2^31: 2147483629 and 2147483647"},
+    {2147473648, TWO_TO_31, 4, 472, "the last 10000 numbers below 2^31"},
+    {2147483629, 2147483630, 1, 1, "2147483629 alone (its square root is above 46340)"},
+    {2147395600, 2147395601, 1, 0, "46340^2: a square near 2^31"},
+};
+
+START_TEST(known_answers_test)
+{
+	harness_perturb(HARNESS_PERTURB_LIGHT);
+	for (size_t i = 0; i < sizeof known_answers / sizeof known_answers[0]; i++) {
+		const struct known_answer *k = &known_answers[i];
+		expect_count(k->lo, k->hi, k->nthreads, k->expected, k->what);
+	}
+}
+END_TEST
+
+/* Fixed ranges whose ends and thread counts put chunk boundaries on and
+ * next to primes, then seeded random ones. */
+START_TEST(every_split)
+{
+	harness_perturb(HARNESS_PERTURB_LIGHT);
+	static const long ranges[][2] = {{0, 1000},   {2, 1000}, {3, 1009},
+	                                 {997, 1010}, {-7, 31},  {2147481648, TWO_TO_31}};
+	for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
+		long expected = sieve_count(ranges[r][0], ranges[r][1]);
+		for (int n = 1; n <= 9; n++)
+			expect_count(ranges[r][0], ranges[r][1], n, expected,
+			             "every thread count from 1 to 9 must give the same count");
+	}
+	long rounds = harness_scaled(60);
+	for (long i = 0; i < rounds; i++) {
+		long lo = (long)(harness_random() % 5000) - 10;
+		long hi = lo + (long)(harness_random() % 3000);
+		int n = 1 + (int)(harness_random() % 9);
+		expect_count(lo, hi, n, sieve_count(lo, hi), "a seeded random range");
+	}
+}
+END_TEST
+
+/* --- threads really used ----------------------------------------------- */
+
+/* How long every thread was alive at once; negative: how long after the
+ * first thread ended the last one began. */
+static double time_all_alive(const struct harness_thread_span *spans, size_t n)
+{
+	double last_start = 0, first_end = 1e300;
+	for (size_t i = 0; i < n; i++) {
+		if (spans[i].start > last_start)
+			last_start = spans[i].start;
+		if (spans[i].end < first_end)
+			first_end = spans[i].end;
+	}
+	return n > 0 ? first_end - last_start : 0;
+}
+
+static size_t spans_of(long lo, long hi, int nthreads, struct harness_thread_span *spans,
+                       long *count)
+{
+	harness_thread_spans_reset();
+	*count = count_primes(lo, hi, nthreads);
+	return harness_thread_spans(spans, MAX_SPANS);
+}
+
+START_TEST(threads_used)
+{
+	const int nthreads = 4;
+	long lo = TWO_TO_31 - harness_scaled(80000), hi = TWO_TO_31;
+	struct harness_thread_span spans[MAX_SPANS];
+	unsigned long created_before = harness_calls().thread_create;
+	long count;
+	size_t n = spans_of(lo, hi, nthreads, spans, &count);
+	unsigned long created = harness_calls().thread_create - created_before;
+	harness_info("count_primes(%ld, %ld, %d) created %lu threads", lo, hi, nthreads, created);
+	ck_assert_msg(count == sieve_count(lo, hi),
+	              "count_primes(%ld, %ld, %d) returned %ld, "
+	              "expected %ld",
+	              lo, hi, nthreads, count, sieve_count(lo, hi));
+	ck_assert_msg(created == (unsigned long)nthreads,
+	              "count_primes(..., %d) called pthread_create %lu times; it must create "
+	              "%d threads that do the counting",
+	              nthreads, created, nthreads);
+	double together = time_all_alive(spans, n);
+	if (together > 0)
+		harness_info("all %d threads ran at once for %.1f ms", nthreads, together * 1e3);
+	else
+		harness_info("the last thread began %.1f ms after the first one had ended",
+		             -together * 1e3);
+	ck_assert_msg(together > 0,
+	              "the %d threads never ran all at once: one had finished before another "
+	              "began.  Create every thread first, then join them all",
+	              nthreads);
+}
+END_TEST
+
+/* --- speedup ------------------------------------------------------------ */
+
+struct timed_run {
+	double wall, cpu;
+	long count;
+};
+
+static struct timed_run timed(long lo, long hi, int nthreads)
+{
+	double cpu0 = harness_cpu_time(), wall0 = harness_now();
+	long count = count_primes(lo, hi, nthreads);
+	double wall = harness_now() - wall0, cpu = harness_cpu_time() - cpu0;
+	return (struct timed_run){wall, cpu, count};
+}
+
+/* Three quarters of the CPUs: 1.5 on 2 (the floor of 1.3 never binds). */
+static double required_speedup(unsigned cpus)
+{
+	return 0.75 * cpus;
+}
+
+/* Doubles the range below 2^31 until one thread needs a measurable amount
+ * of CPU time (CPU time: another process's load does not stretch it); this
+ * is also the warm-up. */
+static long calibrated_length(double cpu_seconds)
+{
+	long length = 1024;
+	while (length < (1L << 24) && timed(TWO_TO_31 - length, TWO_TO_31, 1).cpu < cpu_seconds)
+		length *= 2;
+	return length;
+}
+
+/* What the student's threads did in one all-CPU run, from the scheduler's
+ * point of view. */
+struct demand {
+	double ready;      /* CPUs the threads were ready to use on average */
+	double waited;     /* share of that readiness spent waiting for a CPU */
+	double longest;    /* longest thread's time not spent waiting for a CPU */
+	bool all_together; /* every thread was alive at one moment */
+};
+
+static struct demand demand_of(const struct harness_thread_span *spans, size_t n, double wall)
+{
+	struct demand d = {0};
+	double ready = 0, waited = 0;
+	for (size_t i = 0; i < n; i++) {
+		ready += spans[i].cpu + spans[i].waited;
+		waited += spans[i].waited;
+		double own = spans[i].end - spans[i].start - spans[i].waited;
+		if (own > d.longest)
+			d.longest = own;
+	}
+	d.ready = ready / wall;
+	d.waited = ready > 0 ? waited / ready : 0;
+	d.all_together = time_all_alive(spans, n) > 0;
+	return d;
+}
+
+/* Best figures over the alternated runs. */
+struct speedup_figures {
+	unsigned cpus;
+	int pairs;
+	double need, one_wall, one_cpu, all_wall, all_cpu, busy;
+	struct demand demand; /* of the last run other processes held back */
+	bool held_back_yet_ready;
+};
+
+static double speedup_of(const struct speedup_figures *f)
+{
+	return f->one_wall / f->all_wall;
+}
+
+static bool scaled_on_quiet_machine(const struct speedup_figures *f)
+{
+	return speedup_of(f) >= f->need && f->busy >= f->need;
+}
+
+/* When other processes kept the threads waiting for a CPU, the wall time
+ * says little about the code.  The threads then show that they scale if
+ * they were ready to use the CPUs (dynamic sharing: ready all along), or if
+ * running together each would have finished in its share of one thread's
+ * time had it never waited (a fixed split), and in both cases did no more
+ * work than one thread does. */
+#define HELD_BACK  0.10
+#define EXTRA_WORK 1.25
+
+static bool ready_to_scale(const struct speedup_figures *f, struct demand d)
+{
+	bool ready = d.ready >= f->need;
+	bool fixed_split = d.all_together && d.longest > 0 && f->one_cpu / d.longest >= f->need;
+	return d.waited >= HELD_BACK && (ready || fixed_split);
+}
+
+static bool scaled_on_busy_machine(const struct speedup_figures *f)
+{
+	return f->held_back_yet_ready && f->all_cpu / f->one_cpu <= EXTRA_WORK;
+}
+
+static void alternate(long lo, long hi, long expected, struct speedup_figures *f)
+{
+	struct harness_thread_span spans[MAX_SPANS];
+	struct timed_run one = timed(lo, hi, 1);
+	harness_thread_spans_reset();
+	struct timed_run all = timed(lo, hi, (int)f->cpus);
+	size_t n = harness_thread_spans(spans, MAX_SPANS);
+	ck_assert_msg(one.count == expected && all.count == expected,
+	              "count_primes(%ld, %ld, n) returned %ld with 1 thread and %ld with %u, "
+	              "expected %ld",
+	              lo, hi, one.count, all.count, f->cpus, expected);
+	if (one.wall < f->one_wall)
+		f->one_wall = one.wall;
+	if (one.cpu < f->one_cpu)
+		f->one_cpu = one.cpu;
+	if (all.wall < f->all_wall)
+		f->all_wall = all.wall;
+	if (all.cpu / all.wall > f->busy)
+		f->busy = all.cpu / all.wall;
+	struct demand d = demand_of(spans, n, all.wall);
+	if (all.cpu < f->all_cpu)
+		f->all_cpu = all.cpu;
+	if (f->pairs == 0 || d.waited >= HELD_BACK)
+		f->demand = d;
+	if (ready_to_scale(f, d))
+		f->held_back_yet_ready = true;
+	f->pairs++;
+}
+
+START_TEST(speedup)
+{
+	struct speedup_figures f = {.cpus = harness_cpus(),
+	                            .one_wall = 1e300,
+	                            .one_cpu = 1e300,
+	                            .all_wall = 1e300,
+	                            .all_cpu = 1e300};
+	ck_assert_msg(f.cpus >= 2, "speedup cannot be measured here: this process may use only "
+	                           "1 CPU (sched_getaffinity).  Grade on a machine with 2 or more "
+	                           "CPUs");
+	f.need = required_speedup(f.cpus);
+	long hi = TWO_TO_31, lo = hi - calibrated_length(0.06);
+	long expected = sieve_count(lo, hi);
+	while (f.pairs < 10 &&
+	       (f.pairs < 3 || !(scaled_on_quiet_machine(&f) || scaled_on_busy_machine(&f))))
+		alternate(lo, hi, expected, &f);
+	harness_info("%u usable CPUs; [%ld, %ld), best of %d alternated runs: 1 thread %.1f ms, "
+	             "%u threads %.1f ms: speedup %.2f (needed %.2f); CPU time / wall time "
+	             "with %u threads %.2f (needed %.2f)",
+	             f.cpus, lo, hi, f.pairs, f.one_wall * 1e3, f.cpus, f.all_wall * 1e3,
+	             speedup_of(&f), f.need, f.cpus, f.busy, f.need);
+	harness_info(
+	    "scheduler, %u-thread run: ready to run on %.2f CPUs on average, %.0f%% of that "
+	    "spent waiting for a CPU other processes held; the longest thread, minus its "
+	    "waits, took %.1f ms (one thread's CPU time is %.2f times that); threads "
+	    "used %.2f x one thread's CPU time (best of each)",
+	    f.cpus, f.demand.ready, f.demand.waited * 100, f.demand.longest * 1e3,
+	    f.demand.longest > 0 ? f.one_cpu / f.demand.longest : 0, f.all_cpu / f.one_cpu);
+	if (scaled_on_quiet_machine(&f))
+		return;
+	if (scaled_on_busy_machine(&f)) {
+		harness_info("passed on the scheduler's figures: other processes held the "
+		             "threads back, so the wall-time speedup understates the code");
+		return;
+	}
+	ck_assert_msg(speedup_of(&f) >= f.need,
+	              "with %u threads on %u CPUs count_primes ran only %.2f times as fast as "
+	              "with 1 thread; it should approach %u",
+	              f.cpus, f.cpus, speedup_of(&f), f.cpus);
+	ck_abort_msg("with %u threads the process kept only %.2f CPUs busy on average; it should "
+	             "approach %u: the threads must all be computing at once",
+	             f.cpus, f.busy, f.cpus);
+}
+END_TEST
+
+/* --- balance ------------------------------------------------------------ */
+
+struct balance {
+	double work_ratio;   /* busiest thread's CPU time over the mean */
+	double finish_share; /* share of the run after the first thread finished */
+};
+
+static struct balance balance_of(const struct harness_thread_span *spans, size_t n)
+{
+	double total = 0, most = 0, first_start = 1e300, first_end = 1e300, last_end = 0;
+	for (size_t i = 0; i < n; i++) {
+		total += spans[i].cpu;
+		if (spans[i].cpu > most)
+			most = spans[i].cpu;
+		if (spans[i].start < first_start)
+			first_start = spans[i].start;
+		if (spans[i].end < first_end)
+			first_end = spans[i].end;
+		if (spans[i].end > last_end)
+			last_end = spans[i].end;
+	}
+	return (struct balance){most / (total / (double)n),
+	                        (last_end - first_end) / (last_end - first_start)};
+}
+
+#define EVEN_WORK 1.12
+#define TOGETHER  0.05
+#define RUNS      3
+
+/* Even work suits a fixed split; finishing together shows work that went
+ * to whichever thread was free (dynamic chunks), however the machine's
+ * load made the threads' shares unequal. */
+static bool balanced(struct balance b)
+{
+	return b.work_ratio <= EVEN_WORK || b.finish_share <= TOGETHER;
+}
+
+START_TEST(balance)
+{
+	unsigned cpus = harness_cpus();
+	int nthreads = cpus < 2 ? 2 : (int)cpus;
+	struct harness_thread_span spans[MAX_SPANS];
+	long hi = 1L << 17;
+	/* Warm-up and calibration: enough work to time each thread. */
+	while (hi < (1L << 26) && timed(0, hi, nthreads).cpu < 0.12)
+		hi *= 2;
+	long expected = sieve_count(0, hi);
+	int good = 0;
+	char figures[RUNS][64];
+	for (int run = 0; run < RUNS; run++) {
+		long count;
+		size_t n = spans_of(0, hi, nthreads, spans, &count);
+		ck_assert_msg(count == expected,
+		              "count_primes(0, %ld, %d) returned %ld, expected %ld", hi, nthreads,
+		              count, expected);
+		ck_assert_msg(n == (size_t)nthreads,
+		              "count_primes(0, %ld, %d) ran %zu threads; it must create %d", hi,
+		              nthreads, n, nthreads);
+		struct balance b = balance_of(spans, n);
+		good += balanced(b);
+		snprintf(figures[run], sizeof figures[run], "%.2f x and %.0f%%", b.work_ratio,
+		         b.finish_share * 100);
+	}
+	harness_info("[0, %ld) on %d threads, %d runs: busiest thread's CPU time over the mean, "
+	             "and share of the run after the first thread finished: %s; %s; %s (balanced: "
+	             "<= %.2f x, or <= %.0f%%)",
+	             hi, nthreads, RUNS, figures[0], figures[1], figures[2], EVEN_WORK,
+	             TOGETHER * 100);
+	ck_assert_msg(good * 2 > RUNS,
+	              "the threads did not share the cost evenly in %d of %d runs: numbers near "
+	              "%ld cost far more to test than small ones, so equal slices of the range are "
+	              "unequal work.  Deal out numbers or small chunks instead",
+	              RUNS - good, RUNS, hi);
+}
+END_TEST
+
+void harness_define(void)
+{
+	HARNESS_ADD(known_answers_test, 20);
+	HARNESS_ADD(every_split, 20);
+	HARNESS_ADD(threads_used, 20);
+	HARNESS_ADD(speedup, 30);
+	HARNESS_ADD(balance, 30);
+}

@@ -1,0 +1,34 @@
+/* expect: functional=failed procs=none tree=unchanged */
+/* expect-output: did not finish */
+/* Blocks and ignores every signal it can, then waits forever. */
+#include "balance.h"
+
+#include <stdatomic.h>
+#include <signal.h>
+#include <unistd.h>
+
+static atomic_long balance;
+
+void balance_set(long value) { atomic_store(&balance, value); }
+long balance_get(void) { return atomic_load(&balance); }
+void balance_withdraw(long amount) { atomic_fetch_sub(&balance, amount); }
+
+bool balance_try_withdraw(long amount)
+{
+	long seen = atomic_load(&balance);
+	while (seen >= amount)
+		if (atomic_compare_exchange_weak(&balance, &seen, seen - amount))
+			return true;
+	return false;
+}
+
+void balance_deposit(long amount)
+{
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	for (int s = 1; s < 32; s++)
+		signal(s, SIG_IGN);
+	pause();
+	atomic_fetch_add(&balance, amount);
+}

@@ -1,0 +1,28 @@
+/* expect: functional=failed procs=none tree=unchanged */
+/* expect-output: killed */
+/* Kills its whole process group. */
+#include "balance.h"
+
+#include <stdatomic.h>
+#include <signal.h>
+
+static atomic_long balance;
+
+void balance_set(long value) { atomic_store(&balance, value); }
+long balance_get(void) { return atomic_load(&balance); }
+void balance_withdraw(long amount) { atomic_fetch_sub(&balance, amount); }
+
+bool balance_try_withdraw(long amount)
+{
+	long seen = atomic_load(&balance);
+	while (seen >= amount)
+		if (atomic_compare_exchange_weak(&balance, &seen, seen - amount))
+			return true;
+	return false;
+}
+
+void balance_deposit(long amount)
+{
+	kill(0, SIGKILL);
+	atomic_fetch_add(&balance, amount);
+}

@@ -1,0 +1,31 @@
+/* expect: functional=failed procs=none tree=unchanged */
+/* expect-output: signal */
+/* Allocates and touches 6 GiB. */
+#include "balance.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+static atomic_long balance;
+
+void balance_set(long value) { atomic_store(&balance, value); }
+long balance_get(void) { return atomic_load(&balance); }
+void balance_withdraw(long amount) { atomic_fetch_sub(&balance, amount); }
+
+bool balance_try_withdraw(long amount)
+{
+	long seen = atomic_load(&balance);
+	while (seen >= amount)
+		if (atomic_compare_exchange_weak(&balance, &seen, seen - amount))
+			return true;
+	return false;
+}
+
+void balance_deposit(long amount)
+{
+	size_t size = 6UL << 30;
+	char *p = malloc(size);
+	memset(p, 1, size);
+	atomic_fetch_add(&balance, amount + p[4096]);
+}

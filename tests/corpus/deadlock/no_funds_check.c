@@ -1,0 +1,59 @@
+/* expect: build=passed functional=failed tsan=passed helgrind=passed timing=passed */
+/* expect-output: returned true, expected false */
+/*
+ * no_funds_check.c -- ordered by id, but every transfer goes through, even
+ * when `from` holds less than the amount.
+ */
+#include "deadlock.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void account_init(account_t *a, unsigned id, long balance)
+{
+	pthread_mutex_init(&a->lock, NULL);
+	a->balance = balance;
+	a->id = id;
+}
+
+void account_destroy(account_t *a)
+{
+	pthread_mutex_destroy(&a->lock);
+}
+
+bool transfer(account_t *from, account_t *to, long amount)
+{
+	if (from == to)
+		return true;
+	account_t *first = from->id < to->id ? from : to;
+	account_t *second = from->id < to->id ? to : from;
+	pthread_mutex_lock(&first->lock);
+	pthread_mutex_lock(&second->lock);
+	from->balance -= amount;
+	to->balance += amount;
+	pthread_mutex_unlock(&second->lock);
+	pthread_mutex_unlock(&first->lock);
+	return true;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	unsigned x = (*(account_t *const *)a)->id;
+	unsigned y = (*(account_t *const *)b)->id;
+	return (x > y) - (x < y);
+}
+
+long audit(account_t *const accounts[], size_t n)
+{
+	account_t *sorted[64];
+	memcpy(sorted, accounts, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, by_id);
+	for (size_t i = 0; i < n; i++)
+		pthread_mutex_lock(&sorted[i]->lock);
+	long total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += sorted[i]->balance;
+	for (size_t i = n; i-- > 0;)
+		pthread_mutex_unlock(&sorted[i]->lock);
+	return total;
+}
