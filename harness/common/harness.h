@@ -77,6 +77,13 @@ uint64_t harness_random(void);
  * then waits for all of them. */
 void harness_run_threads(unsigned n, void (*fn)(unsigned i, void *arg), void *arg);
 
+/* Gives the calling thread its own harness number and random stream.  The
+ * threads of harness_run_threads() and the student's threads get one
+ * already; a thread a test creates itself with pthread_create calls this
+ * first, or it shares the main thread's number, and every such thread
+ * draws the same perturbation decisions as the others. */
+void harness_adopt_thread(void);
+
 /* Monotonic clock in seconds, and this process's CPU time in seconds. */
 double harness_now(void);
 double harness_cpu_time(void);

@@ -24,7 +24,4 @@ void harness_perturb_init(void);
 /* The calling thread's harness number (0 for the test's main thread). */
 unsigned harness_thread_number(void);
 
-/* Gives the calling thread (one the student created) its own number. */
-void harness_adopt_thread(void);
-
 #endif

@@ -285,34 +285,33 @@ static bool spurious_wakeup(pthread_mutex_t *m)
 	return true;
 }
 
-int harness_wrap_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+/* Both condition waits: maybe a spurious wakeup, else the real wait, with
+ * the mutex released for the lock table while the thread sleeps. */
+static int tracked_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ts,
+			const void *caller)
 {
 	atomic_fetch_add(&calls.cond_wait, 1);
 	if (spurious_wakeup(m))
 		return 0;
 	struct thread_locks *t = my_locks();
 	note_held(t, m, false);
-	atomic_store(&t->where, __builtin_return_address(0));
+	atomic_store(&t->where, caller);
 	atomic_store(&t->cond, c);
-	int r = pthread_cond_wait(c, m);
+	int r = ts ? pthread_cond_timedwait(c, m, ts) : pthread_cond_wait(c, m);
 	atomic_store(&t->cond, NULL);
 	note_held(t, m, true);
 	return r;
 }
 
+int harness_wrap_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+{
+	return tracked_wait(c, m, NULL, __builtin_return_address(0));
+}
+
 int harness_wrap_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ts)
 {
-	atomic_fetch_add(&calls.cond_wait, 1);
-	if (spurious_wakeup(m))
-		return 0;
-	struct thread_locks *t = my_locks();
-	note_held(t, m, false);
-	atomic_store(&t->where, __builtin_return_address(0));
-	atomic_store(&t->cond, c);
-	int r = pthread_cond_timedwait(c, m, ts);
-	atomic_store(&t->cond, NULL);
-	note_held(t, m, true);
-	return r;
+	/* A NULL deadline is undefined for POSIX; treat it as no deadline. */
+	return tracked_wait(c, m, ts, __builtin_return_address(0));
 }
 
 int harness_wrap_cond_signal(pthread_cond_t *c)
