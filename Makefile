@@ -102,11 +102,11 @@ GIVEN_EX = $(if $(filter command line environment,$(origin EX)),'$(EX)')
 drill: all
 	@$(DRILL) --root .
 
-hint progress: $(DRILL)
+hint reset: $(DRILL)
 	@$(DRILL) --root . $@ $(GIVEN_EX)
 
-reset: $(DRILL)
-	@$(DRILL) --root . reset $(GIVEN_EX)
+progress: $(DRILL)
+	@$(DRILL) --root . progress
 
 TEST_CFLAGS := $(STD) $(WARN) -O1 -g $(CHECK_CFLAGS) $(shell pkg-config --cflags jansson 2>/dev/null)
 

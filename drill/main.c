@@ -39,7 +39,7 @@ struct drill {
 	char grader[PATH_MAX + 32];
 	bool force_poll;
 	int exercise;
-	char file[64 + 2 * 32];
+	char file[256]; /* the student's file, relative to root */
 	struct watch watch;
 	struct grading grading;
 	struct progress progress;
