@@ -1,6 +1,6 @@
 # Makefile -- builds the grader and the exercise harnesses, and runs them.
 #
-#   make grade [EX="balance deadlock"] [SRC=dir] [JSON=file] [SEED=n]
+#   make grade [EX="balance deadlock"] [SRC=dir] [JSON=file] [JUNIT=file] [SEED=n]
 #   make test            the grader's own tests
 #   make drill           drill mode: regrade on every save, with hints
 #   make hint [EX=name]  the next hint; make progress; make reset EX=name
@@ -37,15 +37,15 @@ HARNESSED := $(notdir $(patsubst %/,%,$(dir $(wildcard harness/*/rubric.json))))
 COMMON_SRC := $(wildcard harness/common/*.c)
 GRADER_SRC := $(filter-out grader/main.c,$(wildcard grader/*.c))
 GRADER_OBJ := $(GRADER_SRC:%.c=$(BUILD)/%.o)
-GRADER_CFLAGS := $(STD) $(WARN) -O2 -g $(shell pkg-config --cflags jansson 2>/dev/null) \
+GRADER_CFLAGS := $(STD) $(WARN) -O2 -g $(shell pkg-config --cflags jansson libxml-2.0 2>/dev/null) \
 	-DCHECK_LIBS='"$(CHECK_LIBS)"'
-GRADER_LIBS := $(shell pkg-config --libs jansson 2>/dev/null)
+GRADER_LIBS := $(shell pkg-config --libs jansson libxml-2.0 2>/dev/null)
 # Drill mode: its own program, linked with the grader's modules (rubric, text).
 DRILL_SRC := $(wildcard drill/*.c)
 DRILL_LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out drill/main.c,$(DRILL_SRC)))
 DRILL := $(BUILD)/drill/drill
 
-.PHONY: all grade test harnesses tools clean format lint drill hint progress reset
+.PHONY: all grade test harnesses tools clean format lint print-exercises drill hint progress reset
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/grader/grader harnesses $(DRILL)
@@ -93,7 +93,7 @@ tools:
 	@sh grader/need-tools.sh
 
 grade: all
-	@$(BUILD)/grader/grader --root . --src '$(SRC)' $(if $(JSON),--json '$(JSON)') \
+	@$(BUILD)/grader/grader --root . --src '$(SRC)' $(if $(JSON),--json '$(JSON)') $(if $(JUNIT),--junit '$(JUNIT)') \
 		$(if $(SEED),--seed '$(SEED)') $(if $(VERBOSE),--verbose) $(EX)
 
 # EX only when the student gave one: hint then defaults to the current exercise.
@@ -108,7 +108,7 @@ hint reset: $(DRILL)
 progress: $(DRILL)
 	@$(DRILL) --root . progress
 
-TEST_CFLAGS := $(STD) $(WARN) -O1 -g $(CHECK_CFLAGS) $(shell pkg-config --cflags jansson 2>/dev/null)
+TEST_CFLAGS := $(STD) $(WARN) -O1 -g $(CHECK_CFLAGS) $(shell pkg-config --cflags jansson libxml-2.0 2>/dev/null)
 
 $(BUILD)/tests/%: tests/%.c $(GRADER_OBJ) $(DRILL_LIB_OBJ) | tools
 	@mkdir -p $(@D)
@@ -117,12 +117,18 @@ $(BUILD)/tests/%: tests/%.c $(GRADER_OBJ) $(DRILL_LIB_OBJ) | tools
 
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c))
 
+# The grader run by the tests writes no GitHub Actions outputs of its own.
 test: all $(UNIT_TESTS) $(BUILD)/tests/corpus_test
-	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+	@echo "== tests/instructors_test.sh (workflows, Classroom, JUnit, Gradescope, template, grade-class)"
+	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; sh tests/instructors_test.sh
 	@echo "== $(BUILD)/tests/corpus_test (grades every submission in tests/corpus)"
-	@$(BUILD)/tests/corpus_test
+	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; $(BUILD)/tests/corpus_test
 	@echo "== tests/drill_tmux.sh (drill mode driven in tmux)"
 	@sh tests/drill_tmux.sh
+
+print-exercises:
+	@echo $(EXERCISES)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
@@ -133,3 +139,6 @@ lint:
 
 clean:
 	rm -rf $(BUILD)
+
+# Instructors: student template, Gradescope zip, a whole class (instructors/).
+-include instructors/instructors.mk

@@ -120,7 +120,7 @@ static int compile(const struct grader_config *cfg, const char *exercise, enum v
 		if (asprintf(&header, "%s/exercises/%s/%s.h", cfg->root, exercise, exercise) < 0)
 			abort();
 		struct integrity_input in = {b->source, b->shown_path, header,
-					     include,	b->object[v],  deps};
+		                             include,   b->object[v],  deps};
 		if (!integrity_check(&in, log))
 			status = 1;
 		free(header);

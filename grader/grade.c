@@ -227,8 +227,8 @@ static void run_environment(const struct context *c, const struct rubric_test *t
 	        &env[n++],
 	        "TSAN_OPTIONS=log_path=%s/tsan halt_on_error=0 report_signal_unsafe=1 "
 	        "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0 "
-		     "max_allocation_size_mb=2048 allocator_may_return_null=1 hard_rss_limit_mb=3072 "
-		     "atexit_sleep_ms=0",
+	        "max_allocation_size_mb=2048 allocator_may_return_null=1 hard_rss_limit_mb=3072 "
+	        "atexit_sleep_ms=0",
 	        c->run_dir) < 0)
 		abort();
 	env[n] = NULL;
@@ -256,10 +256,10 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 	char log_file[4300];
 	snprintf(log_file, sizeof log_file, "--log-file=%s/helgrind.%%p", c->run_dir);
 	char suppressions[4200];
-	snprintf(suppressions, sizeof suppressions, "--suppressions=%s/harness/common/helgrind.supp",
-		 c->cfg->root);
-	char *helgrind[24] = {"valgrind", "--tool=helgrind", "--error-exitcode=99",
-			      "--fullpath-after=", log_file, suppressions};
+	snprintf(suppressions, sizeof suppressions,
+	         "--suppressions=%s/harness/common/helgrind.supp", c->cfg->root);
+	char *helgrind[24] = {"valgrind",          "--tool=helgrind", "--error-exitcode=99",
+	                      "--fullpath-after=", log_file,          suppressions};
 	int nh = 6;
 	for (char **o = t->valgrind; o && *o && nh < 20; o++)
 		helgrind[nh++] = *o;
@@ -290,8 +290,10 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 	if (t->check == CHECK_TSAN || t->check == CHECK_HELGRIND) {
 		bool tsan = t->check == CHECK_TSAN;
 		char *log = read_logs(c->run_dir, tsan ? "tsan" : "helgrind");
-		int reports = (tsan ? tsan_explain : helgrind_explain)(
-		    log, c->build->source, c->build->shown_path, &evidence);
+		int reports =
+		    tsan ? tsan_explain(log, c->build->source, c->build->shown_path, &evidence)
+		         : helgrind_explain(log, c->build->source, c->build->shown_path,
+		                            verdict.failure != NULL, &evidence);
 		passed = reports == 0 && verdict.ended;
 		if (!passed && reports == 0) {
 			text_printf(&evidence, "under %s, ", tsan ? "ThreadSanitizer" : "Helgrind");

@@ -9,13 +9,13 @@
 #include <stdio.h>
 
 struct grader_config {
-	const char *root; /* the project (absolute): headers, harnesses, rubrics */
-	const char *src;  /* the submission folder, laid out like exercises/ */
-	const char *work; /* scratch folder for builds and logs (absolute) */
-	uint64_t seed;    /* schedule perturbation seed, passed to every run */
-	bool verbose;     /* show raw tool output too */
-	unsigned checks;  /* which checks to grade, bit 1u << enum check_kind; 0: all */
-	FILE *stream;     /* each outcome as a JSON line the moment it is known, or NULL */
+	const char *root;                  /* the project (absolute): headers, harnesses, rubrics */
+	const char *src;                   /* the submission folder, laid out like exercises/ */
+	const char *work;                  /* scratch folder for builds and logs (absolute) */
+	uint64_t seed;                     /* schedule perturbation seed, passed to every run */
+	bool verbose;                      /* show raw tool output too */
+	unsigned checks;                   /* checks to grade, bits 1u << enum check_kind; 0: all */
+	FILE *stream;                      /* each outcome as a JSON line when known, or NULL */
 	unsigned sandbox_uid, sandbox_gid; /* user submissions run as; 0: the grader's */
 };
 

@@ -27,28 +27,26 @@
 #include <string.h>
 
 static const char *const forbidden_words[] = {
-	"no_sanitize",	"disable_sanitizer_instrumentation",
-	"no_instrument", "__asm__",
-	"__asm",	"asm",
+    "no_sanitize", "disable_sanitizer_instrumentation", "no_instrument", "__asm__", "__asm", "asm",
 };
 
 static const char *const reserved_definitions[] = {
-	"__*",	   "_[A-Z]*",	"harness_*", "main",	 "suite_*",  "srunner_*", "tcase_*",
-	"tr_*",	   "ck_*",	"_ck_*",     "pthread_*", "sem_*",    "fork",	  "vfork",
-	"exit",	   "_exit",	"abort",     "malloc",	 "calloc",   "realloc",	  "free",
-	"write",   "read",	"close",     "kill",	 "signal",   "sigaction", "waitpid",
-	"wait",	   "waitid",	"dup2",	     "sched_yield", "nanosleep", "clock_gettime",
-	"getenv",  "atexit",
+    "__*",     "_[A-Z]*",     "harness_*", "main",          "suite_*",   "srunner_*",
+    "tcase_*", "tr_*",        "ck_*",      "_ck_*",         "pthread_*", "sem_*",
+    "fork",    "vfork",       "exit",      "_exit",         "abort",     "malloc",
+    "calloc",  "realloc",     "free",      "write",         "read",      "close",
+    "kill",    "signal",      "sigaction", "waitpid",       "wait",      "waitid",
+    "dup2",    "sched_yield", "nanosleep", "clock_gettime", "getenv",    "atexit",
 };
 
 static const char *const forbidden_calls[] = {
-	"unlink*", "remove",   "rename*",  "truncate", "ftruncate", "getenv",  "secure_getenv",
-	"setenv",  "unsetenv", "putenv",   "clearenv", "environ",   "__environ", "ptrace",
-	"prctl",   "setrlimit", "prlimit*", "exec*",	"system",    "popen",	 "syscall",
-	"dlopen",  "dlsym",    "dlvsym",   "chdir",    "fchdir",    "chroot",  "chmod",
-	"fchmod*", "chown",    "lchown",   "fchown*",  "link",	    "linkat",  "symlink*",
-	"mprotect", "__libc_*", "_dl_*",    "opendir",  "fdopendir", "scandir*", "nftw*",
-	"ftw*",	    "glob*",
+    "unlink*",  "remove",    "rename*",  "truncate", "ftruncate", "getenv",    "secure_getenv",
+    "setenv",   "unsetenv",  "putenv",   "clearenv", "environ",   "__environ", "ptrace",
+    "prctl",    "setrlimit", "prlimit*", "exec*",    "system",    "popen",     "syscall",
+    "dlopen",   "dlsym",     "dlvsym",   "chdir",    "fchdir",    "chroot",    "chmod",
+    "fchmod*",  "chown",     "lchown",   "fchown*",  "link",      "linkat",    "symlink*",
+    "mprotect", "__libc_*",  "_dl_*",    "opendir",  "fdopendir", "scandir*",  "nftw*",
+    "ftw*",     "glob*",
 };
 
 static bool matches(const char *const *patterns, size_t n, const char *name)
@@ -71,17 +69,18 @@ static bool check_includes(const struct integrity_input *in, struct text *why)
 	}
 	bool ok = true;
 	char *colon = strchr(deps, ':');
-	for (char *w = strtok(colon ? colon + 1 : deps, " \\\n\t"); w; w = strtok(NULL, " \\\n\t")) {
+	for (char *w = strtok(colon ? colon + 1 : deps, " \\\n\t"); w;
+	     w = strtok(NULL, " \\\n\t")) {
 		/* Resolve "/usr/../elsewhere" before judging the path. */
 		char real[PATH_MAX];
 		const char *path = realpath(w, real) ? real : w;
 		bool allowed = strcmp(path, in->source) == 0 || strcmp(path, in->header) == 0 ||
-			       strncmp(path, "/usr/", 5) == 0;
+		               strncmp(path, "/usr/", 5) == 0;
 		if (!allowed) {
 			text_printf(why,
-				    "%s includes %s: a submission may include only its exercise's "
-				    "header and system headers\n",
-				    in->shown_path, w);
+			            "%s includes %s: a submission may include only its exercise's "
+			            "header and system headers\n",
+			            in->shown_path, w);
 			ok = false;
 		}
 	}
@@ -92,21 +91,23 @@ static bool check_includes(const struct integrity_input *in, struct text *why)
 static bool word_at(const char *line, const char *p, const char *word)
 {
 	size_t n = strlen(word);
-	bool start = p == line || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
-				    (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9'));
+	bool start =
+	    p == line || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+	                   (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9'));
 	char after = p[n];
 	bool end = !(after == '_' || (after >= 'a' && after <= 'z') ||
-		     (after >= 'A' && after <= 'Z') || (after >= '0' && after <= '9'));
-	return start && (end || strcmp(word, "no_sanitize") == 0 ||
-			 strcmp(word, "no_instrument") == 0);
+	             (after >= 'A' && after <= 'Z') || (after >= '0' && after <= '9'));
+	return start &&
+	       (end || strcmp(word, "no_sanitize") == 0 || strcmp(word, "no_instrument") == 0);
 }
 
 /* Scans the preprocessed text, but only the lines that come from the
  * student's file (line markers `# N "file"` say where each line is from). */
 static bool check_source(const struct integrity_input *in, struct text *why)
 {
-	char *argv[] = {"gcc", "-std=c11", "-D_GNU_SOURCE", "-E", (char *)in->include_flag,
-			(char *)in->source, NULL};
+	char *argv[] = {
+	    "gcc", "-std=c11", "-D_GNU_SOURCE", "-E", (char *)in->include_flag, (char *)in->source,
+	    NULL};
 	char *text = NULL;
 	if (run_tool(argv, 60, &text) != 0) {
 		free(text);
@@ -128,9 +129,9 @@ static bool check_source(const struct integrity_input *in, struct text *why)
 			const char *hit = strstr(line, forbidden_words[w]);
 			if (hit && word_at(line, hit, forbidden_words[w])) {
 				text_printf(why,
-					    "%s:%d uses '%s': switching off or hiding code from "
-					    "the sanitizers is not allowed\n",
-					    in->shown_path, line_no, forbidden_words[w]);
+				            "%s:%d uses '%s': switching off or hiding code from "
+				            "the sanitizers is not allowed\n",
+				            in->shown_path, line_no, forbidden_words[w]);
 				ok = false;
 				break;
 			}
@@ -157,15 +158,15 @@ static bool check_symbols(const struct integrity_input *in, struct text *why)
 		bool defined_global = type >= 'A' && type <= 'Z' && type != 'U';
 		if (defined_global && MATCHES(reserved_definitions, name)) {
 			text_printf(why,
-				    "%s defines %s: that name belongs to the C library, the "
-				    "harness or the tools; rename it or make it static\n",
-				    in->shown_path, name);
+			            "%s defines %s: that name belongs to the C library, the "
+			            "harness or the tools; rename it or make it static\n",
+			            in->shown_path, name);
 			ok = false;
 		} else if (type == 'U' && MATCHES(forbidden_calls, name)) {
 			text_printf(why,
-				    "%s calls %s(): a submission may not touch the environment, "
-				    "files by name, other programs or the process's limits\n",
-				    in->shown_path, name);
+			            "%s calls %s(): a submission may not touch the environment, "
+			            "files by name, other programs or the process's limits\n",
+			            in->shown_path, name);
 			ok = false;
 		}
 	}

@@ -1,7 +1,7 @@
 /*
  * main.c -- the grader's command line.
  *
- *   grader [--root DIR] [--src DIR] [--json FILE] [--seed N] [--work DIR]
+ *   grader [--root DIR] [--src DIR] [--json FILE] [--junit FILE] [--seed N] [--work DIR]
  *          [--verbose] [--checks LIST] [--stream FILE] EXERCISE...
  *
  * For drill mode: --checks build,functional grades only those checks (the
@@ -11,9 +11,14 @@
  * Exit status: 0 whenever grading ran to the end, whatever the score;
  * 2 when the grader itself could not work (bad arguments, a tool missing,
  * a broken rubric), with a message that says what to do.
+ *
+ * Under GitHub Actions ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY set) it also
+ * leaves the Classroom reporter its results and the job a summary table.
  */
+#include "github.h"
 #include "grade.h"
 #include "grader.h"
+#include "junit.h"
 #include "report.h"
 #include "results.h"
 #include "run.h"
@@ -30,10 +35,11 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "usage: grader [--root DIR] [--src DIR] [--json FILE] [--seed N] [--work DIR]\n"
-    "              [--verbose] [--checks build,functional,...] [--stream FILE]\n"
-    "              EXERCISE...\n"
-    "Normally run as: make grade [EX=\"balance deadlock\"] [SRC=dir] [JSON=file] [SEED=n]\n";
+    "usage: grader [--root DIR] [--src DIR] [--json FILE] [--junit FILE] [--seed N]\n"
+    "              [--work DIR] [--verbose] [--checks build,functional,...]\n"
+    "              [--stream FILE] EXERCISE...\n"
+    "Normally run as: make grade [EX=\"balance deadlock\"] [SRC=dir] [JSON=file] [JUNIT=file]\n"
+    "                            [SEED=n]\n";
 
 static int mkdir_parents(const char *dir)
 {
@@ -121,27 +127,59 @@ static bool reachable_by_others(const char *dir)
 static void choose_sandbox(struct grader_config *cfg, char *isolation, size_t len)
 {
 	const char *base = "one process group per run under a subreaper keeper; time limits; "
-			   "output capped at 64 KiB; no core files; files up to 64 MiB; "
-			   "memory limited to 4 GiB (3 GiB under ThreadSanitizer)";
+	                   "output capped at 64 KiB; no core files; files up to 64 MiB; "
+	                   "memory limited to 4 GiB (3 GiB under ThreadSanitizer)";
 	struct passwd *nobody = geteuid() == 0 ? getpwnam("nobody") : NULL;
 	if (geteuid() != 0) {
-		snprintf(isolation, len, "%s; submissions run as you (start as root to run "
-					 "them as nobody)", base);
+		snprintf(isolation, len,
+		         "%s; submissions run as you (start as root to run "
+		         "them as nobody)",
+		         base);
 	} else if (!nobody) {
 		snprintf(isolation, len, "%s; WARNING: no user 'nobody', submissions run as root",
-			 base);
+		         base);
 	} else if (!reachable_by_others(cfg->work)) {
 		snprintf(isolation, len,
-			 "%s; WARNING: submissions run as root, because user nobody cannot reach "
-			 "%s (make its folders world-searchable, or set the work folder)",
-			 base, cfg->work);
+		         "%s; WARNING: submissions run as root, because user nobody cannot reach "
+		         "%s (make its folders world-searchable, or set the work folder)",
+		         base, cfg->work);
 	} else {
 		cfg->sandbox_uid = (unsigned)nobody->pw_uid;
 		cfg->sandbox_gid = (unsigned)nobody->pw_gid;
 		run_set_sandbox_user(cfg->sandbox_uid, cfg->sandbox_gid);
 		snprintf(isolation, len, "%s; submissions run as user nobody, at most %d processes",
-			 base, 1024);
+		         base, 1024);
 	}
+}
+
+/* Where the results go besides the terminal. */
+struct outputs {
+	const char *json, *junit;
+};
+
+static const char *from_env(const char *name)
+{
+	const char *value = getenv(name);
+	return value && *value ? value : NULL;
+}
+
+/* Writes every report asked for; 2 if any could not be written. */
+static int write_outputs(const struct outputs *out, const struct results *r, const char *src,
+                         const char *const *exercises, int count)
+{
+	char err[4608] = "";
+	const char *github_output = from_env("GITHUB_OUTPUT");
+	const char *step_summary = from_env("GITHUB_STEP_SUMMARY");
+	int failed =
+	    (out->json && results_write_json(r, out->json, err, sizeof err)) ||
+	    (out->junit && junit_write(r, exercises, count, out->junit, err, sizeof err)) ||
+	    (github_output &&
+	     github_write_outputs(r, exercises, count, src, github_output, err, sizeof err)) ||
+	    (step_summary &&
+	     github_write_summary(r, exercises, count, step_summary, err, sizeof err));
+	if (failed)
+		fprintf(stderr, "grader: %s\n", err);
+	return failed ? 2 : 0;
 }
 
 static double now(void)
@@ -154,12 +192,14 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
-	    {"root", required_argument, NULL, 'r'},   {"src", required_argument, NULL, 's'},
-	    {"json", required_argument, NULL, 'j'},   {"seed", required_argument, NULL, 'S'},
-	    {"work", required_argument, NULL, 'w'},   {"verbose", no_argument, NULL, 'v'},
+	    {"root", required_argument, NULL, 'r'}, {"src", required_argument, NULL, 's'},
+	    {"json", required_argument, NULL, 'j'}, {"junit", required_argument, NULL, 'J'},
+	    {"seed", required_argument, NULL, 'S'},
+	    {"work", required_argument, NULL, 'w'}, {"verbose", no_argument, NULL, 'v'},
 	    {"checks", required_argument, NULL, 'c'}, {"stream", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-	const char *root = ".", *json = NULL, *work = NULL, *stream = NULL;
+	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+	const char *root = ".", *work = NULL, *stream = NULL;
+	struct outputs out = {0};
 	struct grader_config cfg = {.src = "exercises", .seed = 0};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -171,7 +211,10 @@ int main(int argc, char **argv)
 			cfg.src = optarg;
 			break;
 		case 'j':
-			json = optarg;
+			out.json = optarg;
+			break;
+		case 'J':
+			out.junit = optarg;
 			break;
 		case 'w':
 			work = optarg;
@@ -271,11 +314,8 @@ int main(int argc, char **argv)
 	}
 	results.seconds = now() - start;
 	report_summary(&results, (const char *const *)argv + optind, argc - optind);
-	int rc = 0;
-	if (json && results_write_json(&results, json, err, sizeof err) != 0) {
-		fprintf(stderr, "grader: %s\n", err);
-		rc = 2;
-	}
+	int rc = write_outputs(&out, &results, cfg.src, (const char *const *)argv + optind,
+	                       argc - optind);
 	results_free(&results);
 	if (cfg.stream)
 		fclose(cfg.stream);

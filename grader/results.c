@@ -6,6 +6,8 @@
  */
 #include "results.h"
 
+#include "text.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,14 +45,8 @@ double results_score(const struct results *r, const char *exercise, double *max_
 /* Jansson rejects strings that are not UTF-8: replace the bad bytes. */
 static json_t *string_value(const char *s)
 {
-	json_t *v = json_string(s ? s : "");
-	if (v)
-		return v;
-	char *clean = strdup(s);
-	for (unsigned char *c = (unsigned char *)clean; c && *c; c++)
-		if (*c >= 0x80)
-			*c = '?';
-	v = json_string(clean ? clean : "");
+	char *clean = text_clean_utf8(s);
+	json_t *v = json_string(clean);
 	free(clean);
 	return v;
 }

@@ -20,8 +20,8 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <grp.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -166,7 +166,7 @@ static _Noreturn void exec_command(const struct run_spec *spec, int out_fd, int 
 
 	if (spec->limit_resources && !apply_limits(spec)) {
 		dprintf(STDOUT_FILENO, "grader: cannot switch to the sandbox user: %s\n",
-			strerror(errno));
+		        strerror(errno));
 		_exit(127);
 	}
 	if (spec->cwd && chdir(spec->cwd) != 0) {
@@ -399,10 +399,10 @@ static int tool(char *const argv[], double timeout, char **output, bool untruste
 {
 	extern char **environ;
 	struct run_spec spec = {.argv = argv,
-				.env = environ,
-				.timeout = timeout,
-				.output_cap = 256 * 1024,
-				.limit_resources = untrusted};
+	                        .env = environ,
+	                        .timeout = timeout,
+	                        .output_cap = 256 * 1024,
+	                        .limit_resources = untrusted};
 	struct run_result r;
 	run_command(&spec, &r);
 	*output = r.output;

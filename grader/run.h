@@ -8,16 +8,16 @@
 #include <stddef.h>
 
 struct run_spec {
-	char *const *argv;    /* argv[0] is looked up in PATH */
-	char *const *env;     /* the whole environment of the command */
-	const char *cwd;      /* NULL: the grader's */
-	double timeout;       /* wall-clock seconds before the group is killed */
-	size_t output_cap;    /* bytes of stdout+stderr kept (the rest is counted) */
-	bool verdict_channel; /* pass a pipe as fd 3 for harness verdicts */
-	bool limit_resources; /* apply the rlimits of an untrusted run, and run
-				 as the sandbox user if one is set */
+	char *const *argv;          /* argv[0] is looked up in PATH */
+	char *const *env;           /* the whole environment of the command */
+	const char *cwd;            /* NULL: the grader's */
+	double timeout;             /* wall-clock seconds before the group is killed */
+	size_t output_cap;          /* bytes of stdout+stderr kept (the rest is counted) */
+	bool verdict_channel;       /* pass a pipe as fd 3 for harness verdicts */
+	bool limit_resources;       /* apply the rlimits of an untrusted run, and run
+	                               as the sandbox user if one is set */
 	unsigned long memory_limit; /* RLIMIT_AS in bytes for such a run; 0: none
-				       (sanitizers and Valgrind need the room) */
+	                               (sanitizers and Valgrind need the room) */
 };
 
 struct run_result {

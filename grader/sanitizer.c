@@ -239,7 +239,7 @@ static void helgrind_frame(struct explainer *e, const char *line)
 }
 
 int helgrind_explain(const char *log, const char *student_path, const char *shown_path,
-                     struct text *out)
+                     bool ended_early, struct text *out)
 {
 	struct explainer e = {.student_path = student_path, .shown_path = shown_path, .out = out};
 	enum { OUTSIDE, ANNOUNCEMENT, ERROR_START, IN_ERROR } state = OUTSIDE;
@@ -268,6 +268,9 @@ int helgrind_explain(const char *log, const char *student_path, const char *show
 		           strncmp(line, "HEAP SUMMARY", 12) == 0) {
 			if (state == IN_ERROR)
 				end_report(&e, NULL);
+			state = OUTSIDE;
+		} else if (state == ERROR_START && ended_early &&
+		           strstr(line, "Exiting thread still holds")) {
 			state = OUTSIDE;
 		} else if (state == ERROR_START && *line) {
 			char headline[600];

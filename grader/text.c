@@ -111,3 +111,47 @@ char *text_file_line(const char *path, int n)
 	fclose(f);
 	return found;
 }
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), or 0 if it is not one. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t len = s[0] >= 0xc2 && s[0] <= 0xdf   ? 2
+	             : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+	             : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+	                                            : 0;
+	unsigned char low = 0x80, high = 0xbf; /* the second byte's range */
+	if (s[0] == 0xe0)
+		low = 0xa0;
+	else if (s[0] == 0xed)
+		high = 0x9f;
+	else if (s[0] == 0xf0)
+		low = 0x90;
+	else if (s[0] == 0xf4)
+		high = 0x8f;
+	if (len && (s[1] < low || s[1] > high))
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+char *text_clean_utf8(const char *s)
+{
+	struct text out = {0};
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	while (*p) {
+		size_t len = utf8_sequence(p);
+		if (len == 0) {
+			text_add(&out, "?");
+			p++;
+		} else {
+			text_addn(&out, (const char *)p, len);
+			p += len;
+		}
+	}
+	return text_take(&out);
+}

@@ -24,6 +24,10 @@ char *text_replace_all(const char *s, const char *from, const char *to);
 /* Reads a whole file; NULL if it cannot. */
 char *text_read_file(const char *path);
 
+/* A copy of s with every byte that is not part of valid UTF-8 replaced by
+ * "?": JSON and XML writers accept nothing else. */
+char *text_clean_utf8(const char *s);
+
 /* Line n (1-based) of a file, without its newline, or NULL. */
 char *text_file_line(const char *path, int n);
 

@@ -1,0 +1,38 @@
+# instructors.mk -- targets for instructors, included by the Makefile:
+#
+#   make template DEST=dir        a ready student repository (no solutions)
+#   make gradescope [ZIP=file]    the Gradescope autograder zip
+#   make grade-class DIR=submissions [OUT=gradebook.csv] [EX=...] [JOBS=n]
+#                    [LIMIT=seconds per student]
+#   make gradebook FROM=results [OUT=gradebook.csv]   merges results graded elsewhere
+#
+# A student repository made by `make template` leaves this folder out, so
+# students see only `make grade`.
+
+.PHONY: template gradescope grade-class gradebook
+
+template:
+	@test -n '$(DEST)' || { echo 'usage: make template DEST=dir' >&2; exit 2; }
+	@sh instructors/template.sh '$(DEST)'
+
+ZIP ?= $(BUILD)/gradescope.zip
+gradescope:
+	@sh instructors/gradescope.sh '$(ZIP)'
+
+$(BUILD)/instructors/grade-class: instructors/grade_class.c | tools
+	@mkdir -p $(@D)
+	$(CC_fast) $(GRADER_CFLAGS) $< -o $@ $(GRADER_LIBS)
+
+OUT ?= gradebook.csv
+JOBS ?= 1
+LIMIT ?= 1800
+grade-class: all $(BUILD)/instructors/grade-class
+	@test -n '$(DIR)' || { echo 'usage: make grade-class DIR=submissions [OUT=gradebook.csv]' >&2; exit 2; }
+	@$(BUILD)/instructors/grade-class --root '$(CURDIR)' --dir '$(DIR)' --out '$(OUT)' \
+		--jobs '$(JOBS)' --limit '$(LIMIT)' $(EX)
+
+# The gradebook from results graded elsewhere (one CI job per student, each
+# uploading STUDENT.json): FROM is the folder of results, or of artifacts.
+gradebook: $(BUILD)/instructors/grade-class
+	@test -n '$(FROM)' || { echo 'usage: make gradebook FROM=results [OUT=gradebook.csv]' >&2; exit 2; }
+	@$(BUILD)/instructors/grade-class --root '$(CURDIR)' --merge '$(FROM)' --out '$(OUT)' $(EX)
