@@ -2,6 +2,8 @@
 #
 #   make grade [EX="balance deadlock"] [SRC=dir] [JSON=file] [JUNIT=file] [SEED=n]
 #   make test            the grader's own tests
+#   make drill           drill mode: regrade on every save, with hints
+#   make hint [EX=name]  the next hint; make progress; make reset EX=name
 #
 # Harnesses are built in three variants, one folder each under build/:
 #   fast   gcc -O2 -g       timing runs
@@ -38,11 +40,15 @@ GRADER_OBJ := $(GRADER_SRC:%.c=$(BUILD)/%.o)
 GRADER_CFLAGS := $(STD) $(WARN) -O2 -g $(shell pkg-config --cflags jansson libxml-2.0 2>/dev/null) \
 	-DCHECK_LIBS='"$(CHECK_LIBS)"'
 GRADER_LIBS := $(shell pkg-config --libs jansson libxml-2.0 2>/dev/null)
+# Drill mode: its own program, linked with the grader's modules (rubric, text).
+DRILL_SRC := $(wildcard drill/*.c)
+DRILL_LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out drill/main.c,$(DRILL_SRC)))
+DRILL := $(BUILD)/drill/drill
 
-.PHONY: all grade test harnesses tools clean format lint print-exercises
+.PHONY: all grade test harnesses tools clean format lint print-exercises drill hint progress reset
 .DELETE_ON_ERROR:
 
-all: $(BUILD)/grader/grader harnesses
+all: $(BUILD)/grader/grader harnesses $(DRILL)
 
 # One archive per variant for the common harness, one per exercise.
 define variant_rules
@@ -75,6 +81,13 @@ $(BUILD)/grader/%.o: grader/%.c $(wildcard grader/*.h) | tools
 $(BUILD)/grader/grader: $(BUILD)/grader/main.o $(GRADER_OBJ)
 	$(CC_fast) -o $@ $^ $(GRADER_LIBS)
 
+$(BUILD)/drill/%.o: drill/%.c $(wildcard drill/*.h grader/*.h) | tools
+	@mkdir -p $(@D)
+	$(CC_fast) $(GRADER_CFLAGS) -Igrader -c $< -o $@
+
+$(DRILL): $(BUILD)/drill/main.o $(DRILL_LIB_OBJ) $(GRADER_OBJ)
+	$(CC_fast) -o $@ $^ $(GRADER_LIBS)
+
 # Says which tool is missing and how to install it, instead of a cryptic error.
 tools:
 	@sh grader/need-tools.sh
@@ -83,11 +96,24 @@ grade: all
 	@$(BUILD)/grader/grader --root . --src '$(SRC)' $(if $(JSON),--json '$(JSON)') $(if $(JUNIT),--junit '$(JUNIT)') \
 		$(if $(SEED),--seed '$(SEED)') $(if $(VERBOSE),--verbose) $(EX)
 
+# EX only when the student gave one: hint then defaults to the current exercise.
+GIVEN_EX = $(if $(filter command line environment,$(origin EX)),'$(EX)')
+
+drill: all
+	@$(DRILL) --root .
+
+hint reset: $(DRILL)
+	@$(DRILL) --root . $@ $(GIVEN_EX)
+
+progress: $(DRILL)
+	@$(DRILL) --root . progress
+
 TEST_CFLAGS := $(STD) $(WARN) -O1 -g $(CHECK_CFLAGS) $(shell pkg-config --cflags jansson libxml-2.0 2>/dev/null)
 
-$(BUILD)/tests/%: tests/%.c $(GRADER_OBJ) | tools
+$(BUILD)/tests/%: tests/%.c $(GRADER_OBJ) $(DRILL_LIB_OBJ) | tools
 	@mkdir -p $(@D)
-	$(CC_fast) $(TEST_CFLAGS) -Igrader $< $(GRADER_OBJ) -o $@ $(CHECK_LIBS) $(GRADER_LIBS)
+	$(CC_fast) $(TEST_CFLAGS) -Igrader -Idrill $< $(GRADER_OBJ) $(DRILL_LIB_OBJ) -o $@ \
+		$(CHECK_LIBS) $(GRADER_LIBS)
 
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c))
 
@@ -98,6 +124,8 @@ test: all $(UNIT_TESTS) $(BUILD)/tests/corpus_test
 	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; sh tests/instructors_test.sh
 	@echo "== $(BUILD)/tests/corpus_test (grades every submission in tests/corpus)"
 	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; $(BUILD)/tests/corpus_test
+	@echo "== tests/drill_tmux.sh (drill mode driven in tmux)"
+	@sh tests/drill_tmux.sh
 
 print-exercises:
 	@echo $(EXERCISES)

@@ -400,19 +400,29 @@ static bool run_test_job(void *arg, struct text *why)
 	return grade_test(c, job->test, why);
 }
 
-/* What every failure ends with: how to reproduce it and what to read. */
+/* What every failure ends with: how to reproduce a run, and what to read
+ * (the README's section, or the whole README). */
 static void add_pointers(const struct context *c, const struct rubric_test *t, struct text *why)
 {
-	text_printf(why, "seed %llu: reproduce with make grade EX=%s SEED=%llu\n",
-	            (unsigned long long)c->cfg->seed, c->exercise,
-	            (unsigned long long)c->cfg->seed);
-	if (t->readme)
-		text_printf(why, "see exercises/%s/README.md#%s\n", c->exercise, t->readme);
+	if (c->build->ok && t->test)
+		text_printf(why, "seed %llu: reproduce with make grade EX=%s SEED=%llu\n",
+		            (unsigned long long)c->cfg->seed, c->exercise,
+		            (unsigned long long)c->cfg->seed);
+	text_printf(why, "see exercises/%s/README.md%s%s\n", c->exercise, t->readme ? "#" : "",
+	            t->readme ? t->readme : "");
+}
+
+/* Whether --checks asked for this test's check (all by default). */
+static bool wanted(const struct context *c, const struct rubric_test *t)
+{
+	return !c->cfg->checks || (c->cfg->checks & 1u << t->check);
 }
 
 static void record(struct context *c, const struct rubric_test *t, struct pool_job *job,
                    struct results *res)
 {
+	if (!wanted(c, t))
+		return;
 	if (!job->passed)
 		add_pointers(c, t, &job->report);
 	struct outcome o = {
@@ -427,6 +437,8 @@ static void record(struct context *c, const struct rubric_test *t, struct pool_j
 	};
 	results_add(res, o);
 	report_test(&res->items[res->count - 1]);
+	if (c->cfg->stream)
+		results_stream(&res->items[res->count - 1], c->cfg->stream);
 }
 
 /* Runs the rubric's tests: quick ones inline, the rest as pool jobs, as
@@ -446,7 +458,8 @@ static void run_rubric(struct context *c, const struct rubric *rubric, struct re
 		const struct rubric_test *t = i < n ? &rubric->tests[i] : NULL;
 		bool inline_test =
 		    t && (!c->build->ok || t->check == CHECK_BUILD || t->check == CHECK_RULES);
-		bool alone = t && t->check == CHECK_TIMING;
+		bool skip = t && !wanted(c, t);
+		bool alone = t && !skip && t->check == CHECK_TIMING;
 		/* Make room: all slots for a timing test (or the end), one otherwise. */
 		while (running > 0 &&
 		       (!t || alone || running >= cpus ||
@@ -457,7 +470,9 @@ static void run_rubric(struct context *c, const struct rubric *rubric, struct re
 			done[k] = true;
 			running--;
 		}
-		if (inline_test) {
+		if (skip) {
+			done[i] = true;
+		} else if (inline_test) {
 			jobs[i].started = now();
 			jobs[i].passed = grade_test(c, t, &jobs[i].report);
 			jobs[i].seconds = now() - jobs[i].started;

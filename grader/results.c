@@ -51,21 +51,32 @@ static json_t *string_value(const char *s)
 	return v;
 }
 
+/* One entry of "tests". */
+static json_t *outcome_json(const struct outcome *o)
+{
+	return json_pack("{s:o, s:s, s:s, s:s, s:f, s:f, s:f, s:o}", "name", string_value(o->name),
+	                 "exercise", o->exercise, "check", check_name(o->check), "status",
+	                 o->passed ? "passed" : "failed", "score", o->score, "max_score",
+	                 o->max_score, "execution_time", o->seconds, "output",
+	                 string_value(o->output));
+}
+
+void results_stream(const struct outcome *o, FILE *stream)
+{
+	json_t *entry = outcome_json(o);
+	if (entry && json_dumpf(entry, stream, JSON_COMPACT | JSON_PRESERVE_ORDER) == 0)
+		fputc('\n', stream);
+	fflush(stream);
+	json_decref(entry);
+}
+
 int results_write_json(const struct results *r, const char *path, char *err, size_t errlen)
 {
 	double max = 0;
 	double score = results_score(r, NULL, &max);
 	json_t *tests = json_array();
-	for (size_t i = 0; i < r->count; i++) {
-		const struct outcome *o = &r->items[i];
-		json_array_append_new(tests,
-		                      json_pack("{s:o, s:s, s:s, s:s, s:f, s:f, s:f, s:o}", "name",
-		                                string_value(o->name), "exercise", o->exercise,
-		                                "check", check_name(o->check), "status",
-		                                o->passed ? "passed" : "failed", "score", o->score,
-		                                "max_score", o->max_score, "execution_time",
-		                                o->seconds, "output", string_value(o->output)));
-	}
+	for (size_t i = 0; i < r->count; i++)
+		json_array_append_new(tests, outcome_json(&r->items[i]));
 	json_t *root =
 	    json_pack("{s:f, s:f, s:f, s:I, s:o}", "score", score, "max_score", max,
 	              "execution_time", r->seconds, "seed", (json_int_t)r->seed, "tests", tests);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct outcome {
 	char *exercise;
@@ -31,6 +32,9 @@ void results_add(struct results *r, struct outcome o);
 double results_score(const struct results *r, const char *exercise, double *max_score);
 /* Writes the contract's results JSON; -1 with a reason in err on failure. */
 int results_write_json(const struct results *r, const char *path, char *err, size_t errlen);
+/* Writes o as one line of JSON (an entry of "tests") and flushes: how
+ * drill mode sees each verdict the moment it is known. */
+void results_stream(const struct outcome *o, FILE *stream);
 void results_free(struct results *r);
 
 #endif

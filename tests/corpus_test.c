@@ -243,6 +243,30 @@ static void check_output(const struct grading_case *c, json_t *root, const char 
 	ck_abort_msg("%s: no test output says \"%s\"\n%s", c->path, needle, log);
 }
 
+/* Every failure ends with where to read about it. */
+static void check_readme_pointers(const struct grading_case *c, json_t *root, const char *log)
+{
+	char want[128];
+	snprintf(want, sizeof want, "see exercises/%s/README.md", c->exercise);
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(root, "tests"), i, t)
+	{
+		const char *out = json_string_value(json_object_get(t, "output"));
+		const char *status = json_string_value(json_object_get(t, "status"));
+		if (strcmp(status, "passed") == 0)
+			continue;
+		const char *last = out + strlen(out);
+		while (last > out && last[-1] == '\n')
+			last--;
+		while (last > out && last[-1] != '\n')
+			last--;
+		ck_assert_msg(strncmp(last, want, strlen(want)) == 0,
+		              "%s: the failure of \"%s\" does not end with \"%s\"\n%s", c->path,
+		              json_string_value(json_object_get(t, "name")), want, log);
+	}
+}
+
 START_TEST(grade_case)
 {
 	const struct grading_case *c = &cases[_i];
@@ -270,6 +294,7 @@ START_TEST(grade_case)
 			for (char *claim = strtok(rest, " "); claim; claim = strtok(NULL, " "))
 				check_claim(c, root, claim, log);
 		}
+		check_readme_pointers(c, root, log);
 		json_decref(root);
 	}
 	printf("ok %s (%d run%s, %.1f s)\n", c->path, c->runs, c->runs == 1 ? "" : "s",

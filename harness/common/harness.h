@@ -57,6 +57,10 @@ void harness_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * the test's threads are stuck; it must not take locks they may hold. */
 typedef void (*harness_hang_reporter)(void);
 void harness_on_hang(harness_hang_reporter reporter);
+/* The report of a test that set no reporter: each thread blocked in a
+ * pthread_mutex_lock or pthread_cond_wait of the student's code, where it
+ * was called and who holds the mutex; or that none is blocked (a loop). */
+void harness_report_waits(void);
 
 /* --- stress and timing ------------------------------------------------- */
 

@@ -119,6 +119,8 @@ static void *watchdog(void *arg)
 	                seconds);
 	if (hang_reporter)
 		hang_reporter();
+	else
+		harness_report_waits();
 	harness_recordf("end", "%s", "-");
 	_exit(HARNESS_EXIT_HANG);
 }

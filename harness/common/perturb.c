@@ -87,6 +87,7 @@ static void perturb(void)
 
 struct thread_locks {
 	_Atomic(const void *) waiting;
+	_Atomic(const void *) cond; /* condition variable waited on, or NULL */
 	_Atomic(const void *) where;
 	_Atomic(const void *) held[HELD_SLOTS];
 	atomic_bool used;
@@ -126,6 +127,56 @@ size_t harness_lock_snapshot(struct harness_lock_wait *out, size_t max)
 		n++;
 	}
 	return n;
+}
+
+/* Index in lock_table of the thread holding mutex, or -1. */
+static int holder_of(const void *mutex)
+{
+	for (int i = 0; i < TRACKED_THREADS; i++)
+		for (int h = 0; h < HELD_SLOTS; h++)
+			if (atomic_load(&lock_table[i].held[h]) == mutex)
+				return i;
+	return -1;
+}
+
+/* One line of the hang report for a blocked thread. */
+static void report_wait(unsigned thread, const void *mutex, const void *where)
+{
+	char at[48], by[64] = "that no thread of your code holds (never unlocked?)";
+	harness_describe_address(where, at, sizeof at);
+	if (!mutex) {
+		harness_info("thread %u waits in pthread_cond_wait called at %s: nothing "
+		             "signalled the condition after it changed (a lost wakeup?)",
+		             thread, at);
+		return;
+	}
+	int holder = holder_of(mutex);
+	if (holder == (int)thread)
+		snprintf(by, sizeof by, "that it holds itself: it locked it twice");
+	else if (holder >= 0)
+		snprintf(by, sizeof by, "held by thread %d", holder);
+	harness_info("thread %u waits in pthread_mutex_lock called at %s for a mutex %s", thread,
+	             at, by);
+}
+
+void harness_report_waits(void)
+{
+	enum { SHOWN = 8 };
+	unsigned blocked = 0;
+	for (unsigned i = 0; i < TRACKED_THREADS; i++) {
+		struct thread_locks *t = &lock_table[i];
+		const void *mutex = atomic_load(&t->waiting), *cond = atomic_load(&t->cond);
+		if (!atomic_load(&t->used) || (!mutex && !cond))
+			continue;
+		if (blocked++ < SHOWN)
+			report_wait(i, mutex, atomic_load(&t->where));
+	}
+	if (blocked > SHOWN)
+		harness_info("... and %u more threads blocked the same way", blocked - SHOWN);
+	if (blocked == 0)
+		harness_info(
+		    "no thread is blocked in a lock or condition wait of your code: one is "
+		    "probably looping, such as a retry loop whose condition never changes");
 }
 
 #define NAMED_LOCKS 256
@@ -245,7 +296,9 @@ static int tracked_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct time
 	struct thread_locks *t = my_locks();
 	note_held(t, m, false);
 	atomic_store(&t->where, caller);
+	atomic_store(&t->cond, c);
 	int r = ts ? pthread_cond_timedwait(c, m, ts) : pthread_cond_wait(c, m);
+	atomic_store(&t->cond, NULL);
 	note_held(t, m, true);
 	return r;
 }

@@ -1,5 +1,6 @@
 /* expect: build=passed functional=failed tsan=passed rules=passed */
 /* expect-output: did not finish */
+/* expect-output: no thread is blocked in a lock */
 /* try_withdraw waits for the funds instead of refusing: the first call on
  * a balance that does not cover it spins forever.  The watchdog must turn
  * that into a failed test, not a stuck grader. */

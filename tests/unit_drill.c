@@ -1,0 +1,143 @@
+/*
+ * unit_drill.c -- unit tests of drill mode's pieces: the hints format, the
+ * progress file, the hint ladder, and the pristine stubs make reset
+ * restores.  The screen and the keys are tested in tmux by
+ * tests/drill_tmux.sh, the way a student uses them.
+ */
+#include "commands.h"
+#include "course.h"
+#include "hints.h"
+#include "progress.h"
+#include "text.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A scratch project folder with exercises/balance/hints.txt. */
+static char *scratch_root(const char *hints)
+{
+	char *root = strdup("/tmp/unit-drill-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	char path[512];
+	snprintf(path, sizeof path, "%s/exercises", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/exercises/balance", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/exercises/balance/hints.txt", root);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(hints, f);
+	fclose(f);
+	return root;
+}
+
+static void remove_scratch(char *root)
+{
+	const char *files[] = {".progress", "exercises/balance/hints.txt", "exercises/balance",
+	                       "exercises", ""};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char path[512];
+		snprintf(path, sizeof path, "%s/%s", root, files[i]);
+		remove(path);
+	}
+	free(root);
+}
+
+START_TEST(hints_split_on_dash_lines_only)
+{
+	struct hints h;
+	hints_parse("\nfirst\nline two\n---\n\nsecond --- inline\n----\nstill second\n--- \r\n"
+	            "  third\n---\n\n",
+	            &h);
+	ck_assert_int_eq(h.count, 3);
+	ck_assert_str_eq(h.items[0], "first\nline two");
+	ck_assert_str_eq(h.items[1], "second --- inline\n----\nstill second");
+	ck_assert_str_eq(h.items[2], "third");
+	hints_free(&h);
+}
+END_TEST
+
+START_TEST(progress_survives_a_save_and_keeps_the_best)
+{
+	char *root = scratch_root("");
+	struct progress p;
+	progress_load(&p, root);
+	ck_assert_int_eq(p.of[0].state, STATE_NEW);
+	progress_record(&p, 0, 40, 100);
+	progress_record(&p, 0, 25, 100);
+	p.of[3].hints = 2;
+	ck_assert_int_eq(progress_save(&p), 0);
+	progress_free(&p);
+
+	progress_load(&p, root);
+	ck_assert_int_eq(p.of[0].state, STATE_STARTED);
+	ck_assert_double_eq(p.of[0].best, 40);
+	ck_assert_int_eq(p.of[3].hints, 2);
+	progress_record(&p, 0, 100, 100);
+	ck_assert_int_eq(p.of[0].state, STATE_DONE);
+	progress_record(&p, 0, 30, 120);
+	ck_assert_msg(p.of[0].best == 30, "a changed rubric total must reset the best score");
+	progress_free(&p);
+	remove_scratch(root);
+}
+END_TEST
+
+START_TEST(hints_go_one_level_deeper_each_time_and_stop_at_the_last)
+{
+	char *root = scratch_root("nudge\n---\nidea\n");
+	char *first = hint_next(root, 0), *second = hint_next(root, 0), *again = hint_next(root, 0);
+	ck_assert_ptr_nonnull(strstr(first, "hint 1 of 2:\n\nnudge\n"));
+	ck_assert_ptr_nonnull(strstr(second, "hint 2 of 2:\n\nidea\n"));
+	ck_assert_ptr_nonnull(strstr(second, "That was the last hint"));
+	ck_assert_ptr_nonnull(strstr(again, "hint 2 of 2"));
+	free(first);
+	free(second);
+	free(again);
+	remove_scratch(root);
+}
+END_TEST
+
+/* make reset restores harness/E/E.c.stub: in the project it must be the
+ * stub itself, byte for byte. */
+START_TEST(every_exercise_has_its_pristine_stub)
+{
+	for (int i = 0; i < COURSE_SIZE; i++) {
+		if (!course_available(".", course[i]))
+			continue;
+		char file[128], copy_name[128];
+		snprintf(file, sizeof file, "%s.c", course[i]);
+		snprintf(copy_name, sizeof copy_name, "%s.c.stub", course[i]);
+		char *stub_path = course_file(".", "exercises", course[i], file);
+		char *copy_path = course_file(".", "harness", course[i], copy_name);
+		char *stub = text_read_file(stub_path), *copy = text_read_file(copy_path);
+		ck_assert_msg(copy && stub && strcmp(stub, copy) == 0,
+		              "%s must be a copy of %s, which make reset restores: "
+		              "cp %s %s",
+		              copy_path, stub_path, stub_path, copy_path);
+		free(stub);
+		free(copy);
+		free(stub_path);
+		free(copy_path);
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("drill");
+	TCase *tc = tcase_create("drill");
+	tcase_add_test(tc, hints_split_on_dash_lines_only);
+	tcase_add_test(tc, progress_survives_a_save_and_keeps_the_best);
+	tcase_add_test(tc, hints_go_one_level_deeper_each_time_and_stop_at_the_last);
+	tcase_add_test(tc, every_exercise_has_its_pristine_stub);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
