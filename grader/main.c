@@ -148,7 +148,7 @@ static void choose_sandbox(struct grader_config *cfg, char *isolation, size_t le
 		cfg->sandbox_gid = (unsigned)nobody->pw_gid;
 		run_set_sandbox_user(cfg->sandbox_uid, cfg->sandbox_gid);
 		snprintf(isolation, len, "%s; submissions run as user nobody, at most %d processes",
-		         base, 1024);
+		         base, 4096);
 	}
 }
 

@@ -34,7 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { VERDICT_FD = 3, VERDICT_CAP = 1 << 20, GRACE_SECONDS = 3, SANDBOX_PROCESSES = 1024 };
+enum { VERDICT_FD = 3, VERDICT_CAP = 1 << 20, GRACE_SECONDS = 3, SANDBOX_PROCESSES = 4096 };
 
 static uid_t sandbox_uid;
 static gid_t sandbox_gid;
