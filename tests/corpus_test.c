@@ -134,6 +134,33 @@ static char *tree_status(void)
 	return out;
 }
 
+/* Writes the file at from into folder/E/E.c of a submission. */
+static void place(const char *from, const char *src, const char *exercise)
+{
+	char dir[300], file[400];
+	snprintf(dir, sizeof dir, "%s/%s", src, exercise);
+	snprintf(file, sizeof file, "%s/%s.c", dir, exercise);
+	mkdir(dir, 0755);
+	char *text = text_read_file(from);
+	ck_assert_msg(text != NULL, "cannot read %s", from);
+	FILE *f = fopen(file, "w");
+	ck_assert_msg(f != NULL, "cannot write %s", file);
+	fputs(text, f);
+	fclose(f);
+	free(text);
+}
+
+/* The exercise named by an "also=E" claim: graded in the same run from its
+ * reference solution, it must still earn full marks. */
+static bool also_exercise(const struct grading_case *c, char *name, size_t len)
+{
+	const char *also = strstr(c->expect, "also=");
+	if (!also)
+		return false;
+	snprintf(name, len, "%.*s", (int)strcspn(also + 5, " \n"), also + 5);
+	return true;
+}
+
 /* Grades one submission file; returns the parsed results JSON. */
 static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 {
@@ -142,24 +169,19 @@ static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 	/* The grader runs submissions as nobody when it is root: let it in. */
 	chmod(tmp, 0755);
 	char *tree_before = tree_status();
-	char src[64], dir[160], file[256], json[64], work[64];
+	char src[64], json[64], work[64], other[64], reference[200];
 	snprintf(src, sizeof src, "%s/src", tmp);
-	snprintf(dir, sizeof dir, "%s/%s", src, c->exercise);
-	snprintf(file, sizeof file, "%s/%s.c", dir, c->exercise);
 	snprintf(json, sizeof json, "%s/results.json", tmp);
 	snprintf(work, sizeof work, "%s/work", tmp);
 	mkdir(src, 0755);
-	mkdir(dir, 0755);
-	char *text = text_read_file(c->path);
-	ck_assert_msg(text != NULL, "cannot read %s", c->path);
-	FILE *f = fopen(file, "w");
-	ck_assert_msg(f != NULL, "cannot write %s", file);
-	fputs(text, f);
-	fclose(f);
-	free(text);
-	char *argv[] = {
-	    "build/grader/grader", "--root", ".", "--src", src, "--json", json, "--work", work,
-	    (char *)c->exercise,   NULL};
+	place(c->path, src, c->exercise);
+	bool also = also_exercise(c, other, sizeof other);
+	if (also) {
+		snprintf(reference, sizeof reference, "solutions/%s/%s.c", other, other);
+		place(reference, src, other);
+	}
+	char *argv[] = {"build/grader/grader", "--root", ".", "--src", src, "--json", json,
+			"--work", work, (char *)c->exercise, also ? other : NULL, NULL};
 	char *output = NULL;
 	int status = run_tool(argv, 900, &output);
 	/* Check's messages are limited to a few KiB: keep the report's end. */
@@ -190,14 +212,15 @@ static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 }
 
 /* Did every test of this check pass ("passed"), or some fail ("failed")? */
-static const char *check_verdict(json_t *root, const char *check)
+static const char *check_verdict(json_t *root, const char *exercise, const char *check)
 {
 	size_t i;
 	json_t *t;
 	int seen = 0, failed = 0;
 	json_array_foreach(json_object_get(root, "tests"), i, t)
 	{
-		if (strcmp(json_string_value(json_object_get(t, "check")), check) != 0)
+		if (strcmp(json_string_value(json_object_get(t, "exercise")), exercise) != 0 ||
+		    (check && strcmp(json_string_value(json_object_get(t, "check")), check) != 0))
 			continue;
 		seen++;
 		failed += strcmp(json_string_value(json_object_get(t, "status")), "passed") != 0;
@@ -214,8 +237,16 @@ static void check_claim(const struct grading_case *c, json_t *root, const char *
 	if (strcmp(key, "procs") == 0 || strcmp(key, "tree") == 0)
 		return; /* checked right after grading, see grade() */
 	if (strcmp(key, "score") == 0) {
-		double score = json_number_value(json_object_get(root, "score"));
-		double max = json_number_value(json_object_get(root, "max_score"));
+		double score = 0, max = 0;
+		size_t i;
+		json_t *t;
+		json_array_foreach(json_object_get(root, "tests"), i, t)
+		{
+			if (strcmp(json_string_value(json_object_get(t, "exercise")), c->exercise) != 0)
+				continue;
+			score += json_number_value(json_object_get(t, "score"));
+			max += json_number_value(json_object_get(t, "max_score"));
+		}
 		bool ok = strcmp(want, "full") == 0         ? score == max
 		          : strcmp(want, "under-half") == 0 ? score < max / 2
 		          : strcmp(want, "partial") == 0    ? score > 0 && score < max
@@ -224,7 +255,14 @@ static void check_claim(const struct grading_case *c, json_t *root, const char *
 		              log);
 		return;
 	}
-	const char *got = check_verdict(root, key);
+	if (strcmp(key, "also") == 0) {
+		const char *got = check_verdict(root, want, NULL);
+		ck_assert_msg(strcmp(got, "passed") == 0,
+			      "%s: %s, graded in the same run from its reference, %s\n%s", c->path,
+			      want, got, log);
+		return;
+	}
+	const char *got = check_verdict(root, c->exercise, key);
 	ck_assert_msg(strcmp(got, want) == 0, "%s: expected %s=%s, got %s\n%s", c->path, key, want,
 	              got, log);
 }

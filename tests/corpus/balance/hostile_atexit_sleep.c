@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed procs=none tree=unchanged */
+/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie */
 /* expect-output: did not finish */
 /* Registers an atexit handler that sleeps, then calls exit(0). */
 #include "balance.h"

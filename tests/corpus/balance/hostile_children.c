@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed procs=none tree=unchanged */
+/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie */
 /* expect-output: process */
 /* Forks 1500 children that sleep and are never reaped, and deposits nothing. */
 #include "balance.h"

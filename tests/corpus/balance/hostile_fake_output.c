@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed tsan=failed helgrind=failed procs=none tree=unchanged */
+/* expect: build=passed functional=failed tsan=failed helgrind=failed procs=none tree=unchanged also=zombie */
 /* expect-output: exited with status 0 */
 /* Prints passing lines in every format it can think of, then _exit(0). */
 #include "balance.h"

@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed procs=none tree=unchanged */
+/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie */
 /* expect-output: killed */
 /* Kills its whole process group. */
 #include "balance.h"

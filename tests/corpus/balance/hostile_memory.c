@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed procs=none tree=unchanged */
+/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie */
 /* expect-output: signal */
 /* Allocates and touches 6 GiB. */
 #include "balance.h"

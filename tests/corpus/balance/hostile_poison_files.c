@@ -1,4 +1,4 @@
-/* expect: build=failed score=under-half procs=none tree=unchanged */
+/* expect: build=failed score=under-half procs=none tree=unchanged also=zombie */
 /* expect-output: opendir */
 /* Appends fake results to every results-like file it can reach. */
 #include "balance.h"

@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed procs=none tree=unchanged */
+/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie */
 /* expect-output: did not finish */
 /* Stops itself with SIGSTOP: no watchdog can run, the keeper's limit must. */
 #include "balance.h"
