@@ -1,5 +1,4 @@
 /* expect: functional=passed tsan=passed helgrind=passed timing=failed */
-/* expect-output: sleep-polling */
 /*
  * sleep_poll.c -- corpus: waits by sleeping 200 microseconds and looking
  * again; correct and nearly idle, but every wakeup comes late.
