@@ -157,6 +157,8 @@ static size_t cut_at_width(const char *line, size_t len, size_t width)
 static char *wrap(const char *text, size_t width)
 {
 	struct text out = {0};
+	if (!text)
+		text = "";
 	for (const char *p = text; *p;) {
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);

@@ -191,13 +191,17 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-	static const struct option options[] = {
-	    {"root", required_argument, NULL, 'r'}, {"src", required_argument, NULL, 's'},
-	    {"json", required_argument, NULL, 'j'}, {"junit", required_argument, NULL, 'J'},
-	    {"seed", required_argument, NULL, 'S'},
-	    {"work", required_argument, NULL, 'w'}, {"verbose", no_argument, NULL, 'v'},
-	    {"checks", required_argument, NULL, 'c'}, {"stream", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+	static const struct option options[] = {{"root", required_argument, NULL, 'r'},
+	                                        {"src", required_argument, NULL, 's'},
+	                                        {"json", required_argument, NULL, 'j'},
+	                                        {"junit", required_argument, NULL, 'J'},
+	                                        {"seed", required_argument, NULL, 'S'},
+	                                        {"work", required_argument, NULL, 'w'},
+	                                        {"verbose", no_argument, NULL, 'v'},
+	                                        {"checks", required_argument, NULL, 'c'},
+	                                        {"stream", required_argument, NULL, 'o'},
+	                                        {"help", no_argument, NULL, 'h'},
+	                                        {NULL, 0, NULL, 0}};
 	const char *root = ".", *work = NULL, *stream = NULL;
 	struct outputs out = {0};
 	struct grader_config cfg = {.src = "exercises", .seed = 0};
@@ -275,7 +279,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cfg.work = work_real;
-	if (access(cfg.src, R_OK | X_OK) != 0) {
+	/* cfg.src is "exercises" or getopt's optarg, never NULL */
+	if (access(cfg.src, R_OK | X_OK) != 0) { // NOLINT(clang-analyzer-core.NonNullParamChecker)
 		fprintf(stderr, "grader: submission folder '%s' not found (SRC=%s)\n", cfg.src,
 		        cfg.src);
 		return 2;

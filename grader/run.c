@@ -363,7 +363,7 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 				drain(fds[map[k]], bufs[map[k]]);
 		if (!command_pid)
 			sscanf(statusb.data ? statusb.data : "", "pid %d", &command_pid);
-		if (!statusb.open && !strstr(statusb.data, "end ")) {
+		if (!statusb.open && (!statusb.data || !strstr(statusb.data, "end "))) {
 			/* The keeper died before reporting: clean up after it. */
 			if (command_pid > 0)
 				killpg(command_pid, SIGKILL);
@@ -401,7 +401,7 @@ static int tool(char *const argv[], double timeout, char **output, bool untruste
 	struct run_spec spec = {.argv = argv,
 	                        .env = environ,
 	                        .timeout = timeout,
-	                        .output_cap = 256 * 1024,
+	                        .output_cap = 256UL * 1024,
 	                        .limit_resources = untrusted};
 	struct run_result r;
 	run_command(&spec, &r);

@@ -481,12 +481,15 @@ static int make_results_dir(struct batch *c)
 	size_t len = strlen(c->out);
 	if (len > 4 && strcmp(c->out + len - 4, ".csv") == 0)
 		len -= 4;
-	c->results_dir = strndup(c->out, len);
-	if (strcmp(c->results_dir, c->out) == 0 && asprintf(&c->results_dir, "%s.d", c->out) < 0)
+	/* gradebook.csv -> gradebook/; a name without .csv -> name.d/ */
+	if (len == strlen(c->out) ? asprintf(&c->results_dir, "%s.d", c->out) < 0
+	                          : (c->results_dir = strndup(c->out, len)) == NULL)
 		abort();
 	if (mkdir(c->results_dir, 0755) != 0 && errno != EEXIST) {
 		fprintf(stderr, "grade-class: cannot create %s: %s\n", c->results_dir,
 		        strerror(errno));
+		free(c->results_dir);
+		c->results_dir = NULL;
 		return -1;
 	}
 	return 0;

@@ -288,7 +288,7 @@ static bool spurious_wakeup(pthread_mutex_t *m)
 /* Both condition waits: maybe a spurious wakeup, else the real wait, with
  * the mutex released for the lock table while the thread sleeps. */
 static int tracked_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ts,
-			const void *caller)
+                        const void *caller)
 {
 	atomic_fetch_add(&calls.cond_wait, 1);
 	if (spurious_wakeup(m))
