@@ -136,6 +136,9 @@ format:
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--suppress=missingIncludeSystem -D_GNU_SOURCE $$(git ls-files '*.c' | grep -v '^tests/corpus/')
+	clang-tidy --quiet --warnings-as-errors='*' $$(git ls-files 'grader/*.c' 'harness/common/*.c' \
+		'drill/*.c' 'instructors/*.c') -- $(STD) $(CHECK_CFLAGS) \
+		$$(pkg-config --cflags jansson libxml-2.0) -Igrader -Iharness/common -Idrill
 
 clean:
 	rm -rf $(BUILD)
