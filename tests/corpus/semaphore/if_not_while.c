@@ -1,5 +1,5 @@
 /* expect: functional=failed tsan=passed helgrind=passed timing=passed rules=passed */
-/* expect-output: while loop */
+/* expect-output: why-the-wait-needs-while */
 /*
  * if_not_while.c -- csem_wait checks the value once with `if`: a spurious
  * wakeup, or a permit another thread took first, lets it decrement 0.
