@@ -3,7 +3,7 @@
  *
  * Only SRC/E/E.c is taken from a submission.  It is copied into an empty
  * folder before compiling, so `#include "E.h"` finds the project's header
- * and never a copy the student edited.  The object is built alone (no LTO),
+ * (copied into the work folder) and never a copy the student edited.  The object is built alone (no LTO),
  * once per variant, then its pthread, fork and atomic calls are renamed to
  * the harness's wrappers (objcopy --redefine-syms) and it is linked with the
  * harness of the same variant.  Warnings are collected, never fatal.
@@ -94,7 +94,7 @@ static int compile(const struct grader_config *cfg, const char *exercise, enum v
 {
 	const struct variant_tools *t = &tools[v];
 	char *include = NULL;
-	if (asprintf(&include, "-I%s/exercises/%s", cfg->root, exercise) < 0)
+	if (asprintf(&include, "-I%s/%s/include", cfg->work, exercise) < 0)
 		abort();
 	const char *argv[24] = {t->cc, "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-pthread"};
 	int n = 6;
@@ -117,7 +117,7 @@ static int compile(const struct grader_config *cfg, const char *exercise, enum v
 	int status = run_logged((char *const *)argv, true, b, log);
 	if (status == 0 && deps) {
 		char *header = NULL;
-		if (asprintf(&header, "%s/exercises/%s/%s.h", cfg->root, exercise, exercise) < 0)
+		if (asprintf(&header, "%s/%s/include/%s.h", cfg->work, exercise, exercise) < 0)
 			abort();
 		struct integrity_input in = {b->source, b->shown_path, header,
 		                             include,   b->object[v],  deps};
@@ -196,6 +196,29 @@ static void give_dir(const char *dir, unsigned uid, unsigned gid)
 		closedir(d);
 }
 
+/* The files of the project that the sandbox user reads (the exercise's
+ * header for the compiler, Helgrind's suppressions), copied into the work
+ * folder, so the project itself may sit where that user cannot look. */
+static int copy_project_files(const struct grader_config *cfg, const char *exercise)
+{
+	char *dir = path_join(cfg->work, exercise, "include");
+	char *header = NULL, *header_copy = NULL, *supp = NULL, *supp_copy = NULL;
+	if (asprintf(&header, "%s/exercises/%s/%s.h", cfg->root, exercise, exercise) < 0 ||
+	    asprintf(&header_copy, "%s/%s.h", dir, exercise) < 0 ||
+	    asprintf(&supp, "%s/harness/common/helgrind.supp", cfg->root) < 0 ||
+	    asprintf(&supp_copy, "%s/%s/helgrind.supp", cfg->work, exercise) < 0)
+		abort();
+	int rc = make_dirs(dir) == 0 && copy_file(header, header_copy) && copy_file(supp, supp_copy)
+	             ? 0
+	             : -1;
+	free(supp_copy);
+	free(supp);
+	free(header_copy);
+	free(header);
+	free(dir);
+	return rc;
+}
+
 static int count_warnings(const char *log)
 {
 	int n = 0;
@@ -224,6 +247,10 @@ int build_submission(const struct grader_config *cfg, const char *exercise, stru
 		rc = -1;
 	} else if (make_dirs(src_dir) != 0) {
 		text_printf(&log, "grader: cannot create %s: %s\n", src_dir, strerror(errno));
+		rc = -1;
+	} else if (copy_project_files(cfg, exercise) != 0) {
+		text_printf(&log, "grader: cannot copy the exercise's header into %s: %s\n",
+		            cfg->work, strerror(errno));
 		rc = -1;
 	} else if (!copy_file(b->shown_path, b->source)) {
 		text_printf(&log, "%s: cannot read the file: %s\n", b->shown_path, strerror(errno));

@@ -257,7 +257,7 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 	snprintf(log_file, sizeof log_file, "--log-file=%s/helgrind.%%p", c->run_dir);
 	char suppressions[4200];
 	snprintf(suppressions, sizeof suppressions,
-	         "--suppressions=%s/harness/common/helgrind.supp", c->cfg->root);
+	         "--suppressions=%s/%s/helgrind.supp", c->cfg->work, c->exercise);
 	char *helgrind[24] = {"valgrind",          "--tool=helgrind", "--error-exitcode=99",
 	                      "--fullpath-after=", log_file,          suppressions};
 	int nh = 6;

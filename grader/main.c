@@ -109,15 +109,20 @@ static unsigned parse_checks(const char *list)
 }
 
 /* True if every folder from / down to dir is searchable by others, so the
- * sandbox user can reach the binaries and run folders inside it. */
+ * sandbox user can reach the binaries and run folders inside it (the build
+ * copies the few project files it reads there, see build.c). */
 static bool reachable_by_others(const char *dir)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s", dir);
-	for (char *slash = path + strlen(path); slash > path; slash = strrchr(path, '/')) {
+	/* dir itself, then each parent up to and including the top folder */
+	while (path[0]) {
 		struct stat st;
 		if (stat(path, &st) != 0 || !(st.st_mode & S_IXOTH))
 			return false;
+		char *slash = strrchr(path, '/');
+		if (!slash)
+			break;
 		*slash = '\0';
 	}
 	return true;
