@@ -17,18 +17,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char *const phase_checks[] = {
     [PHASE_FAST] = "build,functional", [PHASE_SLOW] = "tsan,helgrind,timing,rules"};
-
-double monotonic_now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static char *error_file(const struct grading *g)
 {

@@ -8,6 +8,7 @@
 #ifndef DRILL_GRADING_H
 #define DRILL_GRADING_H
 
+#include "run.h" /* monotonic_now */
 #include "text.h"
 
 #include <stdbool.h>
@@ -48,7 +49,5 @@ void grading_cancel(struct grading *g);
 double grading_score(const struct grading *g, double *max_score);
 /* The first failed test, in the order graded; NULL if none failed. */
 const struct drill_outcome *grading_first_failure(const struct grading *g);
-
-double monotonic_now(void);
 
 #endif

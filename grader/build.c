@@ -3,10 +3,10 @@
  *
  * Only SRC/E/E.c is taken from a submission.  It is copied into an empty
  * folder before compiling, so `#include "E.h"` finds the project's header
- * (copied into the work folder) and never a copy the student edited.  The object is built alone (no LTO),
- * once per variant, then its pthread, fork and atomic calls are renamed to
- * the harness's wrappers (objcopy --redefine-syms) and it is linked with the
- * harness of the same variant.  Warnings are collected, never fatal.
+ * (copied into the work folder) and never a copy the student edited.  The object is built alone (no
+ * LTO), once per variant, then its pthread, fork and atomic calls are renamed to the harness's
+ * wrappers (objcopy --redefine-syms) and it is linked with the harness of the same variant.
+ * Warnings are collected, never fatal.
  */
 #include "build.h"
 
@@ -47,7 +47,7 @@ static char *path_join(const char *a, const char *b, const char *c)
 	return p;
 }
 
-static int make_dirs(const char *path)
+int make_dirs(const char *path)
 {
 	char *copy = strdup(path);
 	for (char *s = copy + 1; *s; s++) {

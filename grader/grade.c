@@ -24,7 +24,6 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 enum { OUTPUT_CAP = 64 * 1024, OUTPUT_TAIL_LINES = 15 };
@@ -61,13 +60,6 @@ struct context {
 	size_t ntests;
 	char run_dir[4096];
 };
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* The harness's own list of tests, with their native time limits. */
 static int list_tests(struct context *c, char *err, size_t errlen)
@@ -140,7 +132,7 @@ static void make_nonce(char *nonce, size_t len)
 	unsigned char bytes[12];
 	if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes)
 		for (size_t i = 0; i < sizeof bytes; i++)
-			bytes[i] = (unsigned char)(rand() ^ (int)(now() * 1e6));
+			bytes[i] = (unsigned char)(rand() ^ (int)(monotonic_now() * 1e6));
 	for (size_t i = 0; i < sizeof bytes && 2 * i + 2 < len; i++)
 		snprintf(nonce + 2 * i, 3, "%02x", bytes[i]);
 }
@@ -256,8 +248,8 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 	char log_file[4300];
 	snprintf(log_file, sizeof log_file, "--log-file=%s/helgrind.%%p", c->run_dir);
 	char suppressions[4200];
-	snprintf(suppressions, sizeof suppressions,
-	         "--suppressions=%s/%s/helgrind.supp", c->cfg->work, c->exercise);
+	snprintf(suppressions, sizeof suppressions, "--suppressions=%s/%s/helgrind.supp",
+	         c->cfg->work, c->exercise);
 	char *helgrind[24] = {"valgrind",          "--tool=helgrind", "--error-exitcode=99",
 	                      "--fullpath-after=", log_file,          suppressions};
 	int nh = 6;
@@ -473,9 +465,9 @@ static void run_rubric(struct context *c, const struct rubric *rubric, struct re
 		if (skip) {
 			done[i] = true;
 		} else if (inline_test) {
-			jobs[i].started = now();
+			jobs[i].started = monotonic_now();
 			jobs[i].passed = grade_test(c, t, &jobs[i].report);
-			jobs[i].seconds = now() - jobs[i].started;
+			jobs[i].seconds = monotonic_now() - jobs[i].started;
 			done[i] = true;
 		} else if (t) {
 			report_progress(c->exercise, t->name);

@@ -18,9 +18,9 @@
  */
 #include "integrity.h"
 
+#include "rules.h"
 #include "run.h"
 
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,12 +31,12 @@ static const char *const forbidden_words[] = {
 };
 
 static const char *const reserved_definitions[] = {
-    "__*",     "_[A-Z]*",     "harness_*", "main",          "suite_*",   "srunner_*",
-    "tcase_*", "tr_*",        "ck_*",      "_ck_*",         "pthread_*", "sem_*",
-    "fork",    "vfork",       "exit",      "_exit",         "abort",     "malloc",
-    "calloc",  "realloc",     "free",      "write",         "read",      "close",
-    "kill",    "signal",      "sigaction", "waitpid",       "wait",      "waitid",
-    "dup2",    "sched_yield", "nanosleep", "clock_gettime", "getenv",    "atexit",
+    "__*",    "_[A-Z]*", "harness_*", "main",        "suite_*",   "srunner_*",     "tcase_*",
+    "tr_*",   "ck_*",    "_ck_*",     "pthread_*",   "sem_*",     "fork",          "vfork",
+    "exit",   "_exit",   "abort",     "malloc",      "calloc",    "realloc",       "free",
+    "write",  "read",    "close",     "kill",        "signal",    "sigaction",     "waitpid",
+    "wait",   "waitid",  "dup2",      "sched_yield", "nanosleep", "clock_gettime", "getenv",
+    "atexit", NULL,
 };
 
 static const char *const forbidden_calls[] = {
@@ -46,18 +46,8 @@ static const char *const forbidden_calls[] = {
     "dlopen",   "dlsym",     "dlvsym",   "chdir",    "fchdir",    "chroot",    "chmod",
     "fchmod*",  "chown",     "lchown",   "fchown*",  "link",      "linkat",    "symlink*",
     "mprotect", "__libc_*",  "_dl_*",    "opendir",  "fdopendir", "scandir*",  "nftw*",
-    "ftw*",     "glob*",
+    "ftw*",     "glob*",     NULL,
 };
-
-static bool matches(const char *const *patterns, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (fnmatch(patterns[i], name, 0) == 0)
-			return true;
-	return false;
-}
-
-#define MATCHES(list, name) matches((list), sizeof(list) / sizeof((list)[0]), (name))
 
 /* Dependencies from `-MD`: "obj: a.c b.h \\\n c.h". */
 static bool check_includes(const struct integrity_input *in, struct text *why)
@@ -156,13 +146,13 @@ static bool check_symbols(const struct integrity_input *in, struct text *why)
 		if (sscanf(line, "%511s %c", name, &type) != 2)
 			continue;
 		bool defined_global = type >= 'A' && type <= 'Z' && type != 'U';
-		if (defined_global && MATCHES(reserved_definitions, name)) {
+		if (defined_global && symbol_matches(reserved_definitions, name)) {
 			text_printf(why,
 			            "%s defines %s: that name belongs to the C library, the "
 			            "harness or the tools; rename it or make it static\n",
 			            in->shown_path, name);
 			ok = false;
-		} else if (type == 'U' && MATCHES(forbidden_calls, name)) {
+		} else if (type == 'U' && symbol_matches(forbidden_calls, name)) {
 			text_printf(why,
 			            "%s calls %s(): a submission may not touch the environment, "
 			            "files by name, other programs or the process's limits\n",

@@ -15,6 +15,7 @@
  * Under GitHub Actions ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY set) it also
  * leaves the Classroom reporter its results and the job a summary table.
  */
+#include "build.h"
 #include "github.h"
 #include "grade.h"
 #include "grader.h"
@@ -23,7 +24,6 @@
 #include "results.h"
 #include "run.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
@@ -40,20 +40,6 @@ static const char usage[] =
     "              [--stream FILE] EXERCISE...\n"
     "Normally run as: make grade [EX=\"balance deadlock\"] [SRC=dir] [JSON=file] [JUNIT=file]\n"
     "                            [SEED=n]\n";
-
-static int mkdir_parents(const char *dir)
-{
-	char path[2 * PATH_MAX];
-	snprintf(path, sizeof path, "%s", dir);
-	for (char *s = path + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		mkdir(path, 0755);
-		*s = '/';
-	}
-	return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
-}
 
 static bool on_path(const char *tool)
 {
@@ -187,13 +173,6 @@ static int write_outputs(const struct outputs *out, const struct results *r, con
 	return failed ? 2 : 0;
 }
 
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {{"root", required_argument, NULL, 'r'},
@@ -279,7 +258,7 @@ int main(int argc, char **argv)
 		snprintf(work_abs, sizeof work_abs, "%s/build/grade", root_abs);
 	}
 	char work_real[PATH_MAX];
-	if (mkdir_parents(work_abs) != 0 || !realpath(work_abs, work_real)) {
+	if (make_dirs(work_abs) != 0 || !realpath(work_abs, work_real)) {
 		fprintf(stderr, "grader: cannot create the work folder %s\n", work_abs);
 		return 2;
 	}
@@ -313,7 +292,7 @@ int main(int argc, char **argv)
 	choose_sandbox(&cfg, isolation, sizeof isolation);
 	report_header(cfg.src, (unsigned long long)cfg.seed, isolation);
 	struct results results = {.seed = cfg.seed};
-	double start = now();
+	double start = monotonic_now();
 	char err[8192] = "";
 	for (int i = optind; i < argc; i++) {
 		if (grade_exercise(&cfg, argv[i], &results, err, sizeof err) != 0) {
@@ -322,7 +301,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	results.seconds = now() - start;
+	results.seconds = monotonic_now() - start;
 	report_summary(&results, (const char *const *)argv + optind, argc - optind);
 	int rc = write_outputs(&out, &results, cfg.src, (const char *const *)argv + optind,
 	                       argc - optind);

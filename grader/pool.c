@@ -18,15 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 int pool_cpus(void)
 {
@@ -56,7 +48,7 @@ int pool_start(struct pool_job *job, bool (*fn)(void *arg, struct text *out), vo
 	memset(job, 0, sizeof *job);
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		return -1;
-	job->started = now();
+	job->started = monotonic_now();
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
@@ -97,7 +89,7 @@ static void finish(struct pool_job *job)
 	int status;
 	waitpid(job->pid, &status, 0);
 	job->pid = 0;
-	job->seconds = now() - job->started;
+	job->seconds = monotonic_now() - job->started;
 	const char *r = job->report.data;
 	job->passed = r && r[0] == '1';
 	if (r && (r[0] == '1' || r[0] == '0')) {

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool matches_any(char **patterns, const char *symbol)
+bool symbol_matches(const char *const *patterns, const char *symbol)
 {
-	for (char **p = patterns; p && *p; p++)
+	for (const char *const *p = patterns; p && *p; p++)
 		if (fnmatch(*p, symbol, 0) == 0)
 			return true;
 	return false;
@@ -66,9 +66,9 @@ bool rules_check(const struct rubric_test *t, const char *object, const char *so
 		char *space = strchr(line, ' ');
 		if (space)
 			*space = '\0';
-		if (matches_any(t->require, line))
+		if (symbol_matches((const char *const *)t->require, line))
 			required_seen = true;
-		if (matches_any(t->forbid, line)) {
+		if (symbol_matches((const char *const *)t->forbid, line)) {
 			text_printf(out, "%s calls %s(): %s\n", shown_path, line,
 			            t->forbid_why ? t->forbid_why : "not allowed in this exercise");
 			show_mentions(source, shown_path, line, out);

@@ -9,6 +9,9 @@
 
 #include <stdbool.h>
 
+/* True if symbol matches one of the shell patterns (NULL-terminated). */
+bool symbol_matches(const char *const *patterns, const char *symbol);
+
 /* Matches the rubric's forbid and require patterns against the functions
  * the object calls.  Explains each breach in out, with the source lines
  * (of source, shown as shown_path) that name the function. */

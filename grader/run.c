@@ -51,7 +51,7 @@ void run_init(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static double now(void)
+double monotonic_now(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
@@ -186,7 +186,7 @@ static bool wait_until(pid_t pid, double deadline, int *status)
 		pid_t w = waitpid(pid, status, WNOHANG);
 		if (w == pid)
 			break;
-		double left = deadline - now();
+		double left = deadline - monotonic_now();
 		if (left <= 0) {
 			if (pidfd >= 0)
 				close(pidfd);
@@ -211,7 +211,7 @@ static _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != grader) /* the grader died before the line above */
 		_exit(1);
-	double start = now();
+	double start = monotonic_now();
 	pid_t pid = fork();
 	if (pid < 0) {
 		dprintf(out_fd, "grader: cannot fork: %s\n", strerror(errno));
@@ -235,7 +235,7 @@ static _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 	}
-	double seconds = now() - start;
+	double seconds = monotonic_now() - start;
 	killpg(pid, SIGKILL);
 	int leftover = sweep_children();
 	if (!ended)
@@ -318,7 +318,7 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 		r->output = strdup("grader: cannot create pipes");
 		return;
 	}
-	double start = now();
+	double start = monotonic_now();
 	pid_t grader = getpid();
 	pid_t keeper = fork();
 	if (keeper == 0) {
@@ -353,7 +353,7 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 				p[np] = (struct pollfd){fds[i], POLLIN, 0};
 				map[np++] = i;
 			}
-		int left_ms = (int)((hard_deadline - now()) * 1000);
+		int left_ms = (int)((hard_deadline - monotonic_now()) * 1000);
 		if (left_ms <= 0)
 			break;
 		if (poll(p, (nfds_t)np, left_ms) < 0 && errno != EINTR)
@@ -367,7 +367,7 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 			/* The keeper died before reporting: clean up after it. */
 			if (command_pid > 0)
 				killpg(command_pid, SIGKILL);
-			hard_deadline = now() + 2;
+			hard_deadline = monotonic_now() + 2;
 		}
 	}
 	if (keeper > 0) {
@@ -380,7 +380,7 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 		r->leftover_processes = sweep_children();
 
 	r->started = keeper > 0 && command_pid > 0;
-	r->seconds = now() - start;
+	r->seconds = monotonic_now() - start;
 	int swept = r->leftover_processes;
 	parse_status(statusb.data ? statusb.data : "", r);
 	r->leftover_processes += swept;

@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 enum { MAX_CASES = 512 };
@@ -119,13 +118,6 @@ static int processes_inside(const char *dir)
 	return found;
 }
 
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static char *tree_status(void)
 {
 	char *argv[] = {"git", "status", "--porcelain", "--untracked-files=all", NULL};
@@ -180,8 +172,18 @@ static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 		snprintf(reference, sizeof reference, "solutions/%s/%s.c", other, other);
 		place(reference, src, other);
 	}
-	char *argv[] = {"build/grader/grader", "--root", ".", "--src", src, "--json", json,
-			"--work", work, (char *)c->exercise, also ? other : NULL, NULL};
+	char *argv[] = {"build/grader/grader",
+	                "--root",
+	                ".",
+	                "--src",
+	                src,
+	                "--json",
+	                json,
+	                "--work",
+	                work,
+	                (char *)c->exercise,
+	                also ? other : NULL,
+	                NULL};
 	char *output = NULL;
 	int status = run_tool(argv, 900, &output);
 	/* Check's messages are limited to a few KiB: keep the report's end. */
@@ -242,7 +244,8 @@ static void check_claim(const struct grading_case *c, json_t *root, const char *
 		json_t *t;
 		json_array_foreach(json_object_get(root, "tests"), i, t)
 		{
-			if (strcmp(json_string_value(json_object_get(t, "exercise")), c->exercise) != 0)
+			if (strcmp(json_string_value(json_object_get(t, "exercise")),
+			           c->exercise) != 0)
 				continue;
 			score += json_number_value(json_object_get(t, "score"));
 			max += json_number_value(json_object_get(t, "max_score"));
@@ -258,8 +261,8 @@ static void check_claim(const struct grading_case *c, json_t *root, const char *
 	if (strcmp(key, "also") == 0) {
 		const char *got = check_verdict(root, want, NULL);
 		ck_assert_msg(strcmp(got, "passed") == 0,
-			      "%s: %s, graded in the same run from its reference, %s\n%s", c->path,
-			      want, got, log);
+		              "%s: %s, graded in the same run from its reference, %s\n%s", c->path,
+		              want, got, log);
 		return;
 	}
 	const char *got = check_verdict(root, c->exercise, key);
@@ -310,7 +313,7 @@ START_TEST(grade_case)
 	const struct grading_case *c = &cases[_i];
 	static char log[1 << 16];
 	ck_assert_msg(strstr(c->expect, "expect:") != NULL, "%s has no expect: line", c->path);
-	double start = now();
+	double start = monotonic_now();
 	for (int run = 0; run < c->runs; run++) {
 		json_t *root = grade(c, log, sizeof log);
 		char claims[512];
@@ -336,7 +339,7 @@ START_TEST(grade_case)
 		json_decref(root);
 	}
 	printf("ok %s (%d run%s, %.1f s)\n", c->path, c->runs, c->runs == 1 ? "" : "s",
-	       now() - start);
+	       monotonic_now() - start);
 	fflush(stdout);
 }
 END_TEST
