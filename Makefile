@@ -37,7 +37,7 @@ HARNESSED := $(notdir $(patsubst %/,%,$(dir $(wildcard harness/*/rubric.json))))
 COMMON_SRC := $(wildcard harness/common/*.c)
 GRADER_SRC := $(filter-out grader/main.c,$(wildcard grader/*.c))
 GRADER_OBJ := $(GRADER_SRC:%.c=$(BUILD)/%.o)
-GRADER_CFLAGS := $(STD) $(WARN) -O2 -g $(shell pkg-config --cflags jansson libxml-2.0 2>/dev/null) \
+GRADER_CFLAGS := $(STD) $(WARN) -O2 -g -Iprotocol $(shell pkg-config --cflags jansson libxml-2.0 2>/dev/null) \
 	-DCHECK_LIBS='"$(CHECK_LIBS)"'
 GRADER_LIBS := $(shell pkg-config --libs jansson libxml-2.0 2>/dev/null)
 # Drill mode: its own program, linked with the grader's modules (rubric, text).
@@ -52,9 +52,9 @@ all: $(BUILD)/grader/grader harnesses $(DRILL)
 
 # One archive per variant for the common harness, one per exercise.
 define variant_rules
-$(BUILD)/$(1)/common/%.o: harness/common/%.c harness/common/harness.h harness/common/internal.h | tools
+$(BUILD)/$(1)/common/%.o: harness/common/%.c harness/common/harness.h harness/common/internal.h protocol/protocol.h | tools
 	@mkdir -p $$(@D)
-	$$(CC_$(1)) $(STD) $(WARN) $$(CFLAGS_$(1)) $(CHECK_CFLAGS) -pthread -c $$< -o $$@
+	$$(CC_$(1)) $(STD) $(WARN) $$(CFLAGS_$(1)) $(CHECK_CFLAGS) -Iprotocol -pthread -c $$< -o $$@
 
 $(BUILD)/$(1)/libharness.a: $(COMMON_SRC:harness/common/%.c=$(BUILD)/$(1)/common/%.o)
 	rm -f $$@ && ar rcs $$@ $$^
@@ -74,7 +74,7 @@ $(foreach v,$(VARIANTS),$(eval $(call variant_rules,$(v))))
 harnesses: $(foreach v,$(VARIANTS),$(BUILD)/$(v)/libharness.a \
 	$(foreach e,$(HARNESSED),$(BUILD)/$(v)/$(e)/harness.a))
 
-$(BUILD)/grader/%.o: grader/%.c $(wildcard grader/*.h) | tools
+$(BUILD)/grader/%.o: grader/%.c $(wildcard grader/*.h) protocol/protocol.h | tools
 	@mkdir -p $(@D)
 	$(CC_fast) $(GRADER_CFLAGS) -c $< -o $@
 
@@ -108,7 +108,8 @@ hint reset: $(DRILL)
 progress: $(DRILL)
 	@$(DRILL) --root . progress
 
-TEST_CFLAGS := $(STD) $(WARN) -O1 -g $(CHECK_CFLAGS) $(shell pkg-config --cflags jansson libxml-2.0 2>/dev/null)
+TEST_CFLAGS := $(STD) $(WARN) -O1 -g -Iprotocol $(CHECK_CFLAGS) $(shell pkg-config --cflags jansson libxml-2.0 2>/dev/null) \
+	-DCHECK_LIBS='"$(CHECK_LIBS)"'
 
 $(BUILD)/tests/%: tests/%.c $(GRADER_OBJ) $(DRILL_LIB_OBJ) | tools
 	@mkdir -p $(@D)
@@ -138,7 +139,7 @@ lint:
 		--suppress=missingIncludeSystem -D_GNU_SOURCE $$(git ls-files '*.c' | grep -v '^tests/corpus/')
 	clang-tidy --quiet --warnings-as-errors='*' $$(git ls-files 'grader/*.c' 'harness/common/*.c' \
 		'drill/*.c' 'instructors/*.c') -- $(STD) $(CHECK_CFLAGS) \
-		$$(pkg-config --cflags jansson libxml-2.0) -Igrader -Iharness/common -Idrill
+		$$(pkg-config --cflags jansson libxml-2.0) -Igrader -Iharness/common -Iprotocol -Idrill
 
 clean:
 	rm -rf $(BUILD)

@@ -1,514 +1,252 @@
 /*
  * grade.c -- grades one exercise: build, then every test of its rubric.
  *
- * A rubric test names a check and a harness test; this file runs that
- * harness test in the right build (under Valgrind for Helgrind), reads the
- * verdict from the harness's own channel and the tool's log, and writes
- * what the student needs to see.  Nothing here knows any exercise by name.
+ * The pipeline, one file a step: build.c compiles the submission,
+ * harness_run.c runs a harness test in isolation, judge.c reaches the
+ * verdict from what the harness and the tool observed, evidence.c shows it,
+ * schedule.c runs the tests side by side, results.c and report.c write
+ * them down.  This file only joins them, and applies the rule that points
+ * for how the code works count only as far as it works:
+ *
+ *   a tsan, helgrind, timing or rules test earns its points times the
+ *   share of the exercise's functional points the submission earned.
+ *
+ * So a file that does nothing earns no points for doing nothing racelessly.
+ * The rubric must list its functional tests before those it weighs.
  */
 #include "grade.h"
 
 #include "build.h"
-#include "pool.h"
+#include "graded.h"
+#include "harness_run.h"
+#include "judge.h"
 #include "report.h"
 #include "rules.h"
-#include "run.h"
-#include "sanitizer.h"
-#include "text.h"
-#include "verdict.h"
+#include "schedule.h"
 
 #include <dirent.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { OUTPUT_CAP = 64 * 1024, OUTPUT_TAIL_LINES = 15 };
-
-/* Address space for runs without ThreadSanitizer: enough for any honest
- * harness run, natively or under Valgrind. */
-#define NATIVE_MEMORY_LIMIT (4UL << 30)
-
-struct harness_test {
-	char name[128];
-	double seconds;
-};
-
-/* How much longer a run may take in each tool than natively. */
-static double tool_factor(const struct rubric_test *t)
+/* Whether a check's points depend on the functional share. */
+static bool weighed_by_function(enum check_kind check)
 {
-	if (t->check == CHECK_HELGRIND)
-		return 8;
-	return t->variant == VARIANT_TSAN ? 4 : 1;
+	return check == CHECK_TSAN || check == CHECK_HELGRIND || check == CHECK_TIMING ||
+	       check == CHECK_RULES;
 }
 
-/* The watchdog's stretch for this run: the rubric's timeout, if it sets
- * one, replaces the harness's native limit times the tool's factor. */
-static double stretch(const struct rubric_test *t, const struct harness_test *h)
-{
-	return t->timeout > 0 ? t->timeout / h->seconds : tool_factor(t);
-}
-
-struct context {
-	const struct grader_config *cfg;
-	const char *exercise;
-	const struct build *build;
-	struct harness_test tests[64];
-	size_t ntests;
-	char run_dir[4096];
+/* One exercise's grading as the scheduler's callbacks see it. */
+struct grade_state {
+	struct graded_exercise g;
+	const struct rubric *rubric;
+	struct results *res;
+	double functional_points, functional_earned;
+	bool functional_graded;
 };
 
-/* The harness's own list of tests, with their native time limits. */
-static int list_tests(struct context *c, char *err, size_t errlen)
+static bool grade_build(const struct build *b, struct text *why)
 {
-	char *argv[] = {c->build->binary[VARIANT_DEBUG], "--list", NULL};
-	char *out = NULL;
-	int status = run_tool(argv, 30, &out);
-	c->ntests = 0;
-	for (char *line = strtok(out, "\n"); status == 0 && line && c->ntests < 64;
-	     line = strtok(NULL, "\n")) {
-		struct harness_test *t = &c->tests[c->ntests];
-		if (sscanf(line, "%127s %lf", t->name, &t->seconds) == 2)
-			c->ntests++;
+	if (!b->ok) {
+		text_printf(why, "%s does not compile or link:\n%s", b->shown_path, b->log);
+		return false;
 	}
-	free(out);
-	if (status != 0)
-		snprintf(err, errlen, "%s: the harness would not list its tests", c->exercise);
-	return status == 0 ? 0 : -1;
+	if (b->warnings)
+		text_printf(why, "%d warning%s:\n%s", b->warnings, b->warnings == 1 ? "" : "s",
+		            b->log);
+	return true;
 }
 
-static const struct harness_test *find_test(const struct context *c, const char *name)
-{
-	for (size_t i = 0; i < c->ntests; i++)
-		if (strcmp(c->tests[i].name, name) == 0)
-			return &c->tests[i];
-	return NULL;
-}
-
-static void fresh_dir(const char *path)
+/* An empty run folder, handed to the sandbox user. */
+static bool run_dir_fresh(const struct grader_config *cfg, const char *path, struct text *why)
 {
 	mkdir(path, 0755);
 	DIR *d = opendir(path);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		char file[4600];
-		snprintf(file, sizeof file, "%s/%s", path, e->d_name);
-		unlink(file);
-	}
-	closedir(d);
-}
-
-/* Concatenates the logs a tool wrote into the run folder (one per process). */
-static char *read_logs(const char *dir, const char *prefix)
-{
-	struct text all = {0};
-	DIR *d = opendir(dir);
 	struct dirent *e;
 	while (d && (e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+		if (e->d_name[0] == '.')
 			continue;
-		char file[4600];
-		snprintf(file, sizeof file, "%s/%s", dir, e->d_name);
-		char *log = text_read_file(file);
-		if (log)
-			text_add(&all, log);
-		free(log);
+		char *file = text_format("%s/%s", path, e->d_name);
+		unlink(file);
+		free(file);
 	}
 	if (d)
 		closedir(d);
-	text_add(&all, "");
-	return text_take(&all);
-}
-
-static void make_nonce(char *nonce, size_t len)
-{
-	unsigned char bytes[12];
-	if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes)
-		for (size_t i = 0; i < sizeof bytes; i++)
-			bytes[i] = (unsigned char)(rand() ^ (int)(monotonic_now() * 1e6));
-	for (size_t i = 0; i < sizeof bytes && 2 * i + 2 < len; i++)
-		snprintf(nonce + 2 * i, 3, "%02x", bytes[i]);
-}
-
-/* Replaces "addr:0x..." (code addresses the harness reports, relative to
- * the binary) with file:line in the student's file, via addr2line. */
-static char *symbolize(const struct context *c, const char *binary, const char *text)
-{
-	struct text out = {0};
-	const char *p = text;
-	const char *hit;
-	while ((hit = strstr(p, "addr:0x")) != NULL) {
-		text_addn(&out, p, (size_t)(hit - p));
-		unsigned long offset = strtoul(hit + 5, (char **)&p, 16);
-		char address[32];
-		snprintf(address, sizeof address, "%#lx", offset ? offset - 1 : 0);
-		char *argv[] = {"addr2line", "-f", "-e", (char *)binary, address, NULL};
-		char *where = NULL;
-		run_tool(argv, 20, &where);
-		char function[256] = "?", location[1024] = "?";
-		if (where)
-			sscanf(where, "%255s %1023s", function, location);
-		char *colon = strrchr(location, ':');
-		if (colon && strncmp(location, c->build->source, (size_t)(colon - location)) == 0)
-			text_printf(&out, "%s:%d in %s()", c->build->shown_path, atoi(colon + 1),
-			            function);
-		else
-			text_printf(&out, "%s", function);
-		free(where);
-	}
-	text_add(&out, p);
-	return text_take(&out);
-}
-
-static void explain_end(const struct run_result *r, struct text *out)
-{
-	char how[160];
-	run_describe_end(r, how, sizeof how);
-	text_printf(out, "the test did not finish: its process %s", how);
-	if (r->timed_out)
-		text_add(out, " (it hung: a deadlock, a lost wakeup or an endless loop)");
-	else if (r->signal == SIGSEGV)
-		text_add(out, " (a bad pointer or array index in your code)");
-	else if (r->signal == SIGABRT)
-		text_add(out, " (abort(): a failed assert, a double free, or a sanitizer)");
-	else if (r->exited)
-		text_add(out, ": something called exit() during the test; your functions must "
-		              "return to their caller, not end the process");
-	text_add(out, ".\n");
-}
-
-/* The last lines the program printed, as evidence. */
-static void show_output_tail(const struct run_result *r, struct text *out)
-{
-	if (!r->output || !*r->output)
-		return;
-	const char *start = r->output + strlen(r->output);
-	int lines = 0;
-	while (start > r->output && lines <= OUTPUT_TAIL_LINES)
-		if (*--start == '\n')
-			lines++;
-	text_printf(out, "its last output%s:\n%s%s", r->output_total > OUTPUT_CAP ? " (cut)" : "",
-	            start, start[strlen(start) - 1] == '\n' ? "" : "\n");
-}
-
-/* The run's whole environment: nothing of the grader's leaks in. */
-static void run_environment(const struct context *c, const struct rubric_test *t,
-                            const struct harness_test *h, const char *nonce, char *env[])
-{
-	size_t n = 0;
-	char scale[64] = "";
-	if (t->scale > 0)
-		snprintf(scale, sizeof scale, "HARNESS_SCALE=%g", t->scale);
-	const char *fixed[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C",
-	                       "HARNESS_VERDICT_FD=3", scale};
-	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-		if (*fixed[i])
-			env[n++] = strdup(fixed[i]);
-	if (asprintf(&env[n++], "HOME=%s", c->run_dir) < 0 ||
-	    asprintf(&env[n++], "HARNESS_SEED=%llu", (unsigned long long)c->cfg->seed) < 0 ||
-	    asprintf(&env[n++], "HARNESS_NONCE=%s", nonce) < 0 ||
-	    asprintf(&env[n++], "HARNESS_TIMEOUT_FACTOR=%g", stretch(t, h)) < 0 ||
-	    asprintf(
-	        &env[n++],
-	        "TSAN_OPTIONS=log_path=%s/tsan halt_on_error=0 report_signal_unsafe=1 "
-	        "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0 "
-	        "max_allocation_size_mb=2048 allocator_may_return_null=1 hard_rss_limit_mb=3072 "
-	        "atexit_sleep_ms=0",
-	        c->run_dir) < 0)
-		abort();
-	env[n] = NULL;
-}
-
-static void free_environment(char *env[])
-{
-	for (char **e = env; *e; e++)
-		free(*e);
-}
-
-/* One run of a harness test; true if it passed.  Explains a failure. */
-static bool run_once(struct context *c, const struct rubric_test *t, const struct harness_test *h,
-                     struct text *why)
-{
-	enum variant v = t->variant;
-	const char *binary = c->build->binary[v];
-	char nonce[32] = "";
-	make_nonce(nonce, sizeof nonce);
-	fresh_dir(c->run_dir);
-	if (c->cfg->sandbox_uid && chown(c->run_dir, c->cfg->sandbox_uid, c->cfg->sandbox_gid) != 0)
-		text_printf(why, "grader: cannot hand %s to the sandbox user\n", c->run_dir);
-	char *env[16];
-	run_environment(c, t, h, nonce, env);
-	char log_file[4300];
-	snprintf(log_file, sizeof log_file, "--log-file=%s/helgrind.%%p", c->run_dir);
-	char suppressions[4200];
-	snprintf(suppressions, sizeof suppressions, "--suppressions=%s/%s/helgrind.supp",
-	         c->cfg->work, c->exercise);
-	char *helgrind[24] = {"valgrind",          "--tool=helgrind", "--error-exitcode=99",
-	                      "--fullpath-after=", log_file,          suppressions};
-	int nh = 6;
-	for (char **o = t->valgrind; o && *o && nh < 20; o++)
-		helgrind[nh++] = *o;
-	helgrind[nh++] = (char *)binary;
-	helgrind[nh++] = (char *)h->name;
-	helgrind[nh] = NULL;
-	char *native[] = {(char *)binary, (char *)h->name, NULL};
-	/* ThreadSanitizer reserves terabytes of address space: its own limits
-	 * (TSAN_OPTIONS) bound its memory instead. */
-	bool native_run = v != VARIANT_TSAN;
-	struct run_spec spec = {
-	    .argv = t->check == CHECK_HELGRIND ? helgrind : native,
-	    .memory_limit = native_run ? NATIVE_MEMORY_LIMIT : 0,
-	    .env = env,
-	    .cwd = c->run_dir,
-	    .timeout = h->seconds * stretch(t, h) + 5,
-	    .output_cap = OUTPUT_CAP,
-	    .verdict_channel = true,
-	    .limit_resources = true,
-	};
-	struct run_result r;
-	run_command(&spec, &r);
-	struct verdict verdict;
-	verdict_parse(r.verdicts, nonce, h->name, &verdict);
-
-	bool passed;
-	struct text evidence = {0};
-	if (t->check == CHECK_TSAN || t->check == CHECK_HELGRIND) {
-		bool tsan = t->check == CHECK_TSAN;
-		char *log = read_logs(c->run_dir, tsan ? "tsan" : "helgrind");
-		int reports =
-		    tsan ? tsan_explain(log, c->build->source, c->build->shown_path, &evidence)
-		         : helgrind_explain(log, c->build->source, c->build->shown_path,
-		                            verdict.failure != NULL, &evidence);
-		passed = reports == 0 && verdict.ended;
-		if (!passed && reports == 0) {
-			text_printf(&evidence, "under %s, ", tsan ? "ThreadSanitizer" : "Helgrind");
-			if (verdict.failure)
-				text_printf(&evidence, "the test failed first: %s\n",
-				            verdict.failure);
-			else
-				explain_end(&r, &evidence);
-			show_output_tail(&r, &evidence);
-		}
-		if (c->cfg->verbose && *log)
-			text_printf(&evidence, "--- raw %s log ---\n%s",
-			            tsan ? "ThreadSanitizer" : "Helgrind", log);
-		free(log);
-	} else {
-		passed = verdict.passed;
-		if (!passed) {
-			if (verdict.failure)
-				text_printf(&evidence, "%s\n", verdict.failure);
-			else
-				explain_end(&r, &evidence);
-			text_add(&evidence, verdict.info);
-			if (!verdict.ended)
-				show_output_tail(&r, &evidence);
-		} else {
-			text_add(&evidence, verdict.info);
-		}
-	}
-	if (r.leftover_processes > 0)
-		text_printf(&evidence, "(%d process%s left running were killed)\n",
-		            r.leftover_processes, r.leftover_processes == 1 ? "" : "es");
-	char *shown = symbolize(c, binary, evidence.data ? evidence.data : "");
-	text_add(why, shown);
-	free(shown);
-	text_free(&evidence);
-	verdict_free(&verdict);
-	run_result_free(&r);
-	free_environment(env);
-	return passed;
-}
-
-static bool grade_test(struct context *c, const struct rubric_test *t, struct text *why)
-{
-	if (t->check == CHECK_BUILD) {
-		if (!c->build->ok) {
-			text_printf(why, "%s does not compile or link:\n%s", c->build->shown_path,
-			            c->build->log);
-			return false;
-		}
-		if (c->build->warnings)
-			text_printf(why, "%d warning%s:\n%s", c->build->warnings,
-			            c->build->warnings == 1 ? "" : "s", c->build->log);
-		return true;
-	}
-	if (!c->build->ok) {
-		text_add(why, "not graded: the file does not build (see the build test).\n");
+	if (cfg->sandbox_uid && chown(path, cfg->sandbox_uid, cfg->sandbox_gid) != 0) {
+		text_printf(why, "grader: cannot hand %s to the sandbox user\n", path);
 		return false;
-	}
-	if (t->check == CHECK_RULES)
-		return rules_check(t, c->build->object[t->variant], c->build->source,
-		                   c->build->shown_path, why);
-	const struct harness_test *h = find_test(c, t->test);
-	for (int i = 0; i < t->repeat; i++) {
-		if (!run_once(c, t, h, why)) {
-			if (t->repeat > 1)
-				text_printf(why, "(failed on run %d of %d)\n", i + 1, t->repeat);
-			return false;
-		}
 	}
 	return true;
 }
 
-/* Every rubric test must name a test the harness has: a typo is the
- * instructor's to fix, not a student's lost points. */
-static int check_rubric(const struct context *c, const struct rubric *rubric, char *err,
+/* Runs harness test t (t->repeat times, all must pass) in a run folder of
+ * its own under the work folder. */
+static bool grade_runs(const struct graded_exercise *g, const struct rubric_test *t, size_t index,
+                       struct text *why)
+{
+	const struct harness_test *h = graded_find_test(g, t->test);
+	char *run_dir = text_format("%s/%s/run-%zu", g->cfg->work, g->exercise, index);
+	bool passed = true;
+	for (int i = 0; i < t->repeat && passed; i++) {
+		if (!run_dir_fresh(g->cfg, run_dir, why)) {
+			passed = false;
+			break;
+		}
+		struct harness_run run;
+		harness_run_test(g, t, h, run_dir, &run);
+		passed = judge_run(g, t, &run, why);
+		harness_run_free(&run);
+		if (!passed && t->repeat > 1)
+			text_printf(why, "(failed on run %d of %d)\n", i + 1, t->repeat);
+	}
+	free(run_dir);
+	return passed;
+}
+
+static bool grade_test(void *context, const struct rubric_test *t, size_t index, struct text *why)
+{
+	const struct graded_exercise *g = &((struct grade_state *)context)->g;
+	const struct build *b = g->build;
+	if (t->check == CHECK_BUILD)
+		return grade_build(b, why);
+	if (!b->ok) {
+		text_add(why, "not graded: the file does not build (see the build test).\n");
+		return false;
+	}
+	if (t->check == CHECK_RULES)
+		return rules_check(t, b->object[t->variant], b->source, b->shown_path, why);
+	return grade_runs(g, t, index, why);
+}
+
+static bool selected(void *context, const struct rubric_test *t)
+{
+	const struct grader_config *cfg = ((struct grade_state *)context)->g.cfg;
+	return !cfg->checks || (cfg->checks & 1u << t->check);
+}
+
+static bool quick(void *context, const struct rubric_test *t)
+{
+	const struct graded_exercise *g = &((struct grade_state *)context)->g;
+	return !g->build->ok || t->check == CHECK_BUILD || t->check == CHECK_RULES;
+}
+
+static void started(void *context, const struct rubric_test *t)
+{
+	report_progress(((struct grade_state *)context)->g.exercise, t->name);
+}
+
+/* What every failure ends with: how to reproduce a run, and what to read. */
+static void add_pointers(const struct graded_exercise *g, const struct rubric_test *t,
+                         struct text *why)
+{
+	if (g->build->ok && t->test)
+		text_printf(why, "seed %llu: reproduce with make grade EX=%s SEED=%llu\n",
+		            (unsigned long long)g->cfg->seed, g->exercise,
+		            (unsigned long long)g->cfg->seed);
+	text_printf(why, "see exercises/%s/README.md%s%s\n", g->exercise, t->readme ? "#" : "",
+	            t->readme ? t->readme : "");
+}
+
+/* The points a passed test earns under the rule atop this file. */
+static double earned(struct grade_state *e, const struct rubric_test *t, struct text *why)
+{
+	if (!weighed_by_function(t->check) || !e->functional_graded || e->functional_points <= 0)
+		return t->points;
+	double share = e->functional_earned / e->functional_points;
+	if (share >= 1)
+		return t->points;
+	double points = t->points * share;
+	text_printf(why,
+	            "counted %g of %g points: this check weighs how your code works, so it "
+	            "counts as far as the functional tests pass (%g of %g functional points)\n",
+	            points, t->points, e->functional_earned, e->functional_points);
+	return points;
+}
+
+static void done(void *context, size_t index, struct pool_job *job)
+{
+	struct grade_state *e = context;
+	const struct rubric_test *t = &e->rubric->tests[index];
+	if (!selected(context, t))
+		return;
+	if (!job->passed)
+		add_pointers(&e->g, t, &job->report);
+	double score = job->passed ? earned(e, t, &job->report) : 0;
+	if (t->check == CHECK_FUNCTIONAL) {
+		e->functional_graded = true;
+		e->functional_points += t->points;
+		e->functional_earned += score;
+	}
+	struct outcome o = {
+	    .exercise = text_format("%s", e->g.exercise),
+	    .name = text_format("%s", t->name),
+	    .check = t->check,
+	    .passed = job->passed,
+	    .score = score,
+	    .max_score = t->points,
+	    .seconds = job->seconds,
+	    .output = text_take(&job->report),
+	};
+	results_add(e->res, o);
+	const struct outcome *added = &e->res->items[e->res->count - 1];
+	report_test(added);
+	if (e->g.cfg->stream)
+		results_stream(added, e->g.cfg->stream);
+}
+
+/* A rubric the grader can apply: every harness test it names exists (a
+ * typo is the instructor's to fix, not a student's lost points), and its
+ * functional tests come before the checks they weigh. */
+static int check_rubric(const struct graded_exercise *g, const struct rubric *rubric, char *err,
                         size_t errlen)
 {
+	bool weighed_seen = false;
 	for (size_t i = 0; i < rubric->count; i++) {
-		const char *name = rubric->tests[i].test;
-		if (name && !find_test(c, name)) {
+		const struct rubric_test *t = &rubric->tests[i];
+		if (t->test && !graded_find_test(g, t->test)) {
 			snprintf(err, errlen,
 			         "harness/%s/rubric.json: \"%s\" runs test \"%s\", which "
-			         "harness/%s/ does not define (see --list)",
-			         c->exercise, rubric->tests[i].name, name, c->exercise);
+			         "harness/%s/ does not define (see " PROTOCOL_LIST_FLAG ")",
+			         g->exercise, t->name, t->test, g->exercise);
+			return -1;
+		}
+		weighed_seen |= weighed_by_function(t->check);
+		if (weighed_seen && t->check == CHECK_FUNCTIONAL) {
+			snprintf(err, errlen,
+			         "harness/%s/rubric.json: \"%s\" is a functional test listed after "
+			         "checks its share weighs: list every functional test first",
+			         g->exercise, t->name);
 			return -1;
 		}
 	}
 	return 0;
 }
 
-/* One rubric test, as a pool job: runs in a child with its own run folder. */
-struct test_job {
-	struct context *context;
-	const struct rubric_test *test;
-	size_t index;
-};
-
-static bool run_test_job(void *arg, struct text *why)
-{
-	struct test_job *job = arg;
-	struct context *c = job->context;
-	size_t used = strlen(c->run_dir);
-	snprintf(c->run_dir + used, sizeof c->run_dir - used, "-%zu", job->index);
-	return grade_test(c, job->test, why);
-}
-
-/* What every failure ends with: how to reproduce a run, and what to read
- * (the README's section, or the whole README). */
-static void add_pointers(const struct context *c, const struct rubric_test *t, struct text *why)
-{
-	if (c->build->ok && t->test)
-		text_printf(why, "seed %llu: reproduce with make grade EX=%s SEED=%llu\n",
-		            (unsigned long long)c->cfg->seed, c->exercise,
-		            (unsigned long long)c->cfg->seed);
-	text_printf(why, "see exercises/%s/README.md%s%s\n", c->exercise, t->readme ? "#" : "",
-	            t->readme ? t->readme : "");
-}
-
-/* Whether --checks asked for this test's check (all by default). */
-static bool wanted(const struct context *c, const struct rubric_test *t)
-{
-	return !c->cfg->checks || (c->cfg->checks & 1u << t->check);
-}
-
-static void record(struct context *c, const struct rubric_test *t, struct pool_job *job,
-                   struct results *res)
-{
-	if (!wanted(c, t))
-		return;
-	if (!job->passed)
-		add_pointers(c, t, &job->report);
-	struct outcome o = {
-	    .exercise = strdup(c->exercise),
-	    .name = strdup(t->name),
-	    .check = t->check,
-	    .passed = job->passed,
-	    .score = job->passed ? t->points : 0,
-	    .max_score = t->points,
-	    .seconds = job->seconds,
-	    .output = text_take(&job->report),
-	};
-	results_add(res, o);
-	report_test(&res->items[res->count - 1]);
-	if (c->cfg->stream)
-		results_stream(&res->items[res->count - 1], c->cfg->stream);
-}
-
-/* Runs the rubric's tests: quick ones inline, the rest as pool jobs, as
- * many at once as there are CPUs, except timing tests, which run alone so
- * that nothing else disturbs what they measure.  Reports in rubric order. */
-static void run_rubric(struct context *c, const struct rubric *rubric, struct results *res)
-{
-	size_t n = rubric->count;
-	struct pool_job *jobs = calloc(n, sizeof *jobs);
-	struct test_job *args = calloc(n, sizeof *args);
-	bool *done = calloc(n, sizeof *done);
-	if (!jobs || !args || !done)
-		abort();
-	int cpus = pool_cpus(), running = 0;
-	size_t next_report = 0;
-	for (size_t i = 0; i <= n; i++) {
-		const struct rubric_test *t = i < n ? &rubric->tests[i] : NULL;
-		bool inline_test =
-		    t && (!c->build->ok || t->check == CHECK_BUILD || t->check == CHECK_RULES);
-		bool skip = t && !wanted(c, t);
-		bool alone = t && !skip && t->check == CHECK_TIMING;
-		/* Make room: all slots for a timing test (or the end), one otherwise. */
-		while (running > 0 &&
-		       (!t || alone || running >= cpus ||
-		        (i > 0 && rubric->tests[i - 1].check == CHECK_TIMING && !done[i - 1]))) {
-			int k = pool_wait_any(jobs, (int)n);
-			if (k < 0)
-				break;
-			done[k] = true;
-			running--;
-		}
-		if (skip) {
-			done[i] = true;
-		} else if (inline_test) {
-			jobs[i].started = monotonic_now();
-			jobs[i].passed = grade_test(c, t, &jobs[i].report);
-			jobs[i].seconds = monotonic_now() - jobs[i].started;
-			done[i] = true;
-		} else if (t) {
-			report_progress(c->exercise, t->name);
-			args[i] = (struct test_job){c, t, i};
-			if (pool_start(&jobs[i], run_test_job, &args[i]) == 0) {
-				running++;
-			} else {
-				text_add(&jobs[i].report, "grader error: cannot start a job\n");
-				done[i] = true;
-			}
-		}
-		while (next_report < n && done[next_report]) {
-			record(c, &rubric->tests[next_report], &jobs[next_report], res);
-			next_report++;
-		}
-	}
-	free(done);
-	free(args);
-	free(jobs);
-}
-
 int grade_exercise(const struct grader_config *cfg, const char *exercise, struct results *res,
                    char *err, size_t errlen)
 {
-	char path[4096];
-	snprintf(path, sizeof path, "%s/harness/%s/rubric.json", cfg->root, exercise);
+	char *path = text_format("%s/harness/%s/rubric.json", cfg->root, exercise);
 	struct rubric rubric;
-	if (rubric_load(path, &rubric, err, errlen) != 0)
+	int rc = rubric_load(path, &rubric, err, errlen);
+	free(path);
+	if (rc != 0)
 		return -1;
 	report_exercise_start(exercise);
 	report_progress(exercise, "building");
 	struct build build;
-	struct context c = {.cfg = cfg, .exercise = exercise, .build = &build};
-	int rc = build_submission(cfg, exercise, &build);
+	struct grade_state e = {.g = {.cfg = cfg, .exercise = exercise, .build = &build},
+	                        .rubric = &rubric,
+	                        .res = res};
+	rc = build_submission(cfg, exercise, &build);
 	if (rc != 0)
 		snprintf(err, errlen, "%s", build.log);
 	else if (build.ok)
-		rc = list_tests(&c, err, errlen) || check_rubric(&c, &rubric, err, errlen);
-	snprintf(c.run_dir, sizeof c.run_dir, "%s/%s/run", cfg->work, exercise);
+		rc = harness_list(&e.g, err, errlen) || check_rubric(&e.g, &rubric, err, errlen);
 	if (rc == 0) {
-		run_rubric(&c, &rubric, res);
+		struct schedule s = {&rubric, &e, selected, quick, grade_test, started, done};
+		schedule_run(&s);
 		report_exercise_end(res, exercise);
 	}
 	build_free(&build);

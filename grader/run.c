@@ -18,6 +18,8 @@
  */
 #include "run.h"
 
+#include "protocol.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -34,7 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { VERDICT_FD = 3, VERDICT_CAP = 1 << 20, GRACE_SECONDS = 3, SANDBOX_PROCESSES = 4096 };
+enum { VERDICT_CAP = 1 << 20, GRACE_SECONDS = 3, SANDBOX_PROCESSES = 4096 };
 
 static uid_t sandbox_uid;
 static gid_t sandbox_gid;
@@ -142,7 +144,8 @@ static bool apply_limits(const struct run_spec *spec)
 }
 
 /* In the command's process: wire the descriptors and exec. */
-static _Noreturn void exec_command(const struct run_spec *spec, int out_fd, int verdict_fd)
+static _Noreturn void exec_command(const struct run_spec *spec, int out_fd, int verdict_fd,
+                                   int config_fd)
 {
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -155,14 +158,18 @@ static _Noreturn void exec_command(const struct run_spec *spec, int out_fd, int 
 	/* Move our pipe ends above the target numbers before dup2 onto them. */
 	int out = fcntl(out_fd, F_DUPFD, 10);
 	int verdict = verdict_fd >= 0 ? fcntl(verdict_fd, F_DUPFD, 10) : -1;
+	int config = config_fd >= 0 ? fcntl(config_fd, F_DUPFD, 10) : -1;
 	dup2(devnull, STDIN_FILENO);
 	dup2(out, STDOUT_FILENO);
 	dup2(out, STDERR_FILENO);
 	if (verdict >= 0)
-		dup2(verdict, VERDICT_FD);
-	int first_closed = verdict >= 0 ? VERDICT_FD + 1 : VERDICT_FD;
-	for (int fd = first_closed; fd < 1024; fd++)
-		close(fd);
+		dup2(verdict, PROTOCOL_VERDICT_FD);
+	if (config >= 0)
+		dup2(config, PROTOCOL_CONFIG_FD);
+	for (int fd = STDERR_FILENO + 1; fd < 1024; fd++)
+		if (!(verdict >= 0 && fd == PROTOCOL_VERDICT_FD) &&
+		    !(config >= 0 && fd == PROTOCOL_CONFIG_FD))
+			close(fd);
 
 	if (spec->limit_resources && !apply_limits(spec)) {
 		dprintf(STDOUT_FILENO, "grader: cannot switch to the sandbox user: %s\n",
@@ -205,7 +212,7 @@ static bool wait_until(pid_t pid, double deadline, int *status)
 }
 
 static _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int out_fd,
-                                  int verdict_fd, int status_fd)
+                                  int verdict_fd, int config_fd, int status_fd)
 {
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -220,12 +227,14 @@ static _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int
 	}
 	if (pid == 0) {
 		close(status_fd);
-		exec_command(spec, out_fd, verdict_fd);
+		exec_command(spec, out_fd, verdict_fd, config_fd);
 	}
 	setpgid(pid, pid); /* also in the child: whichever runs first */
 	close(out_fd);
 	if (verdict_fd >= 0)
 		close(verdict_fd);
+	if (config_fd >= 0)
+		close(config_fd);
 	dprintf(status_fd, "pid %d\n", (int)pid);
 
 	int status = 0;
@@ -309,11 +318,29 @@ static void set_nonblocking(int fd)
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
+/* A pipe holding the whole of text, its writing end closed: the read end,
+ * or -1.  The text fits in the pipe's buffer (PROTOCOL_CONFIG_MAX). */
+static int filled_pipe(const char *text)
+{
+	int p[2];
+	size_t len = strlen(text);
+	if (len > PROTOCOL_CONFIG_MAX || pipe2(p, O_CLOEXEC) != 0)
+		return -1;
+	bool written = write(p[1], text, len) == (ssize_t)len;
+	close(p[1]);
+	if (!written) {
+		close(p[0]);
+		return -1;
+	}
+	return p[0];
+}
+
 void run_command(const struct run_spec *spec, struct run_result *r)
 {
 	memset(r, 0, sizeof *r);
 	int out[2], verdict[2] = {-1, -1}, status[2];
-	if (pipe2(out, O_CLOEXEC) || pipe2(status, O_CLOEXEC) ||
+	int config = spec->config ? filled_pipe(spec->config) : -1;
+	if ((spec->config && config < 0) || pipe2(out, O_CLOEXEC) || pipe2(status, O_CLOEXEC) ||
 	    (spec->verdict_channel && pipe2(verdict, O_CLOEXEC))) {
 		r->output = strdup("grader: cannot create pipes");
 		return;
@@ -326,8 +353,10 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 		close(status[0]);
 		if (verdict[0] >= 0)
 			close(verdict[0]);
-		keeper_main(spec, grader, out[1], verdict[1], status[1]);
+		keeper_main(spec, grader, out[1], verdict[1], config, status[1]);
 	}
+	if (config >= 0)
+		close(config);
 	close(out[1]);
 	close(status[1]);
 	if (verdict[1] >= 0)

@@ -13,7 +13,9 @@ struct run_spec {
 	const char *cwd;            /* NULL: the grader's */
 	double timeout;             /* wall-clock seconds before the group is killed */
 	size_t output_cap;          /* bytes of stdout+stderr kept (the rest is counted) */
-	bool verdict_channel;       /* pass a pipe as fd 3 for harness verdicts */
+	bool verdict_channel;       /* a pipe on PROTOCOL_VERDICT_FD for harness verdicts */
+	const char *config;         /* NULL, or bytes the command reads on
+	                               PROTOCOL_CONFIG_FD (at most PROTOCOL_CONFIG_MAX) */
 	bool limit_resources;       /* apply the rlimits of an untrusted run, and run
 	                               as the sandbox user if one is set */
 	unsigned long memory_limit; /* RLIMIT_AS in bytes for such a run; 0: none

@@ -53,6 +53,23 @@ void text_printf(struct text *t, const char *fmt, ...)
 	t->len += (size_t)n;
 }
 
+char *text_format(const char *fmt, ...)
+{
+	struct text t = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n >= 0) {
+		reserve(&t, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(t.data, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		t.len = (size_t)n;
+	}
+	return text_take(&t);
+}
+
 char *text_take(struct text *t)
 {
 	char *s = t->data ? t->data : strdup("");

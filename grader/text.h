@@ -14,6 +14,8 @@ struct text {
 void text_add(struct text *t, const char *s);
 void text_addn(struct text *t, const char *s, size_t n);
 void text_printf(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A new string, formatted (the grader's asprintf: never NULL). */
+char *text_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Takes the string out (never NULL); t is empty afterwards. */
 char *text_take(struct text *t);
 void text_free(struct text *t);

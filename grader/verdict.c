@@ -1,22 +1,25 @@
 /*
  * verdict.c -- reads the records a harness wrote on its verdict channel.
  *
- * Each record is one line "NONCE KIND TEXT" (see harness/common/main.c).
- * The nonce is fresh for every run, so a submission that prints
- * "ok"-looking lines, or replays another run's, is not believed.
+ * Each record is one line "KEY KIND TEXT" (protocol.h).  The key is fresh
+ * for every run and reaches the harness on a pipe closed before the
+ * student's code runs, so lines a submission writes, or replays from
+ * another run, are not believed.
  */
 #include "verdict.h"
 
 #include "text.h"
 
+#include "protocol.h"
+
 #include <stdlib.h>
 #include <string.h>
 
-void verdict_parse(const char *records, const char *nonce, const char *test, struct verdict *v)
+void verdict_parse(const char *records, const char *key, const char *test, struct verdict *v)
 {
 	memset(v, 0, sizeof *v);
 	struct text info = {0};
-	size_t nlen = strlen(nonce);
+	size_t nlen = strlen(key);
 	int outcomes = 0;
 	bool pass_seen = false;
 	for (const char *line = records; line && *line;) {
@@ -26,23 +29,23 @@ void verdict_parse(const char *records, const char *nonce, const char *test, str
 		line = eol ? eol + 1 : line + len;
 		if (!rec)
 			continue;
-		if (strncmp(rec, nonce, nlen) != 0 || rec[nlen] != ' ') {
+		if (strncmp(rec, key, nlen) != 0 || rec[nlen] != ' ') {
 			free(rec);
 			continue;
 		}
 		char *kind = rec + nlen + 1;
 		char *rest = strchr(kind, ' ');
 		rest = rest ? (*rest = '\0', rest + 1) : kind + strlen(kind);
-		if (strcmp(kind, "info") == 0 && strncmp(rest, "seed ", 5) != 0) {
+		if (strcmp(kind, RECORD_INFO) == 0) {
 			text_printf(&info, "%s\n", rest);
-		} else if (strcmp(kind, "pass") == 0) {
+		} else if (strcmp(kind, RECORD_PASS) == 0) {
 			outcomes++;
 			pass_seen = strcmp(rest, test) == 0;
-		} else if (strcmp(kind, "fail") == 0) {
+		} else if (strcmp(kind, RECORD_FAIL) == 0) {
 			outcomes++;
 			if (!v->failure)
 				v->failure = strdup(rest);
-		} else if (strcmp(kind, "end") == 0) {
+		} else if (strcmp(kind, RECORD_END) == 0) {
 			v->ended = true;
 		}
 		free(rec);

@@ -13,9 +13,9 @@ struct verdict {
 	char *info;    /* evidence lines, each ending in '\n' ("" if none) */
 };
 
-/* Parses records; lines without the run's nonce (forged, or noise) are
+/* Parses records; lines without the run's key (forged, or noise) are
  * ignored.  A run counts only with exactly one pass or fail and an end. */
-void verdict_parse(const char *records, const char *nonce, const char *test, struct verdict *v);
+void verdict_parse(const char *records, const char *key, const char *test, struct verdict *v);
 void verdict_free(struct verdict *v);
 
 #endif

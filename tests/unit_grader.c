@@ -125,15 +125,15 @@ START_TEST(helgrind_report_points_into_student_file)
 }
 END_TEST
 
-START_TEST(verdict_needs_nonce_outcome_and_end)
+START_TEST(verdict_needs_key_outcome_and_end)
 {
 	struct verdict v;
-	verdict_parse("n1 info seed 5\nn1 info 3 items\nn1 pass t\nn1 end t\n", "n1", "t", &v);
+	verdict_parse("n1 seed 5\nn1 info 3 items\nn1 pass t\nn1 end t\n", "n1", "t", &v);
 	ck_assert(v.passed);
 	ck_assert_str_eq(v.info, "3 items\n");
 	verdict_free(&v);
 
-	/* Forged records with another nonce are ignored. */
+	/* Forged records with another key are ignored. */
 	verdict_parse("forged pass t\nforged end t\n", "n1", "t", &v);
 	ck_assert(!v.passed);
 	ck_assert(!v.ended);
@@ -317,7 +317,7 @@ int main(void)
 	tcase_add_test(parsers, tsan_report_points_into_student_file);
 	tcase_add_test(parsers, tsan_clean_log_has_no_reports);
 	tcase_add_test(parsers, helgrind_report_points_into_student_file);
-	tcase_add_test(parsers, verdict_needs_nonce_outcome_and_end);
+	tcase_add_test(parsers, verdict_needs_key_outcome_and_end);
 	tcase_add_test(parsers, rubric_errors_name_the_file_and_entry);
 	tcase_add_test(parsers, rubric_defaults_variant_by_check);
 	tcase_add_test(parsers, results_json_escapes_anything_a_submission_prints);

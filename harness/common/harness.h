@@ -8,11 +8,9 @@
  * process group and time limit.
  *
  * Verdicts do not travel on stdout, which the student's code can flood or
- * forge.  They go to a file descriptor the grader passes in HARNESS_VERDICT_FD,
- * each record tagged with the per-run nonce from HARNESS_NONCE, and a run
- * only counts when its "end" record arrives: a submission that calls exit(0)
- * in the middle of a test never produces one.  Run by hand (no grader), the
- * records go to stdout instead.
+ * forge: they go to a descriptor of their own, tagged with a key the grader
+ * sends on a pipe that is read and closed before the student's code runs,
+ * and a run only counts when its "end" record arrives (protocol.h).
  *
  * Rules for test authors:
  *  - ck_assert_* only on the test's own thread (no-fork Check longjmps).
@@ -64,10 +62,14 @@ void harness_report_waits(void);
 
 /* --- stress and timing ------------------------------------------------- */
 
-/* n scaled by HARNESS_SCALE (1 natively, smaller under Helgrind), at least 1. */
+/* n scaled by the run's scale (1 natively, smaller under Helgrind), at least 1. */
 long harness_scaled(long n);
 
-/* The run's seed (HARNESS_SEED, or chosen from the clock and reported). */
+/* How many times slower than natively this run may be (ThreadSanitizer,
+ * Valgrind; at least 1): for limits a test sets itself. */
+double harness_slowdown(void);
+
+/* The run's seed (from the grader, or chosen from the clock and reported). */
 uint64_t harness_seed(void);
 
 /* A per-thread pseudo-random number; each thread's stream comes from the seed. */

@@ -15,10 +15,25 @@ enum {
 	HARNESS_EXIT_HANG = 3,
 };
 
+/* config.c: reads the grader's configuration pipe to its end and closes
+ * it; 0, or -1 when it is missing or malformed (no key, no test). */
+int harness_config_read(int fd);
+/* A hand run: the test named on the command line, the default settings. */
+void harness_config_hand_run(const char *test);
+const char *harness_config_key(void);
+const char *harness_config_test(void);
+/* The watchdog's limit multiplier (may be below 1: a rubric's timeout). */
+double harness_config_stretch(void);
+
+/* record.c: the verdict channel (stdout until harness_record_to). */
+void harness_record_to(int fd);
 void harness_record(const char *kind, const char *fmt, va_list ap);
 void harness_recordf(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Reads HARNESS_SEED and the perturbation defaults; called before a test. */
+/* watchdog.c: fails the test after seconds times the stretch. */
+void harness_watchdog_start(double seconds);
+
+/* Sets the default perturbation; called before a test. */
 void harness_perturb_init(void);
 
 /* The calling thread's harness number (0 for the test's main thread). */

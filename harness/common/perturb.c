@@ -17,6 +17,7 @@
  */
 #include "harness.h"
 #include "internal.h"
+#include "protocol.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,8 +52,6 @@ void harness_perturb_init(void)
 {
 	(void)harness_seed();
 	perturbation = HARNESS_PERTURB_LIGHT;
-	if (getenv("HARNESS_NO_PERTURB"))
-		perturbation = HARNESS_PERTURB_OFF;
 }
 
 struct harness_calls harness_calls(void)
@@ -218,7 +217,8 @@ const char *harness_lock_name(const void *mutex)
 void harness_describe_address(const void *addr, char *buf, size_t len)
 {
 	extern const char __executable_start[];
-	snprintf(buf, len, "addr:%#lx", (unsigned long)((const char *)addr - __executable_start));
+	snprintf(buf, len, PROTOCOL_ADDRESS_MARK "%lx",
+	         (unsigned long)((const char *)addr - __executable_start));
 }
 
 /* --- mutexes and condition variables ------------------------------------ */

@@ -17,21 +17,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
-static uint64_t run_seed;
 static atomic_uint next_thread_number = 1;
 static _Thread_local unsigned thread_number;
 static _Thread_local uint64_t random_state;
-
-uint64_t harness_seed(void)
-{
-	if (run_seed == 0) {
-		const char *s = getenv("HARNESS_SEED");
-		run_seed = s ? strtoull(s, NULL, 10) : (uint64_t)time(NULL);
-		if (run_seed == 0)
-			run_seed = 1;
-	}
-	return run_seed;
-}
 
 unsigned harness_thread_number(void)
 {
@@ -56,14 +44,6 @@ uint64_t harness_random(void)
 	random_state ^= random_state << 25;
 	random_state ^= random_state >> 27;
 	return random_state * 0x2545f4914f6cdd1dULL;
-}
-
-long harness_scaled(long n)
-{
-	const char *s = getenv("HARNESS_SCALE");
-	double scale = s ? atof(s) : 1.0;
-	long scaled = (long)((double)n * (scale > 0 ? scale : 1.0));
-	return scaled < 1 ? 1 : scaled;
 }
 
 struct thread_start {

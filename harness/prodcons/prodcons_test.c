@@ -194,14 +194,6 @@ struct transfer {
 	atomic_uint producers_done, consumers_done;
 };
 
-/* How much longer than natively things may take (sanitizers, Valgrind). */
-static double slowdown(void)
-{
-	const char *s = getenv("HARNESS_TIMEOUT_FACTOR");
-	double f = s ? atof(s) : 1.0;
-	return f > 1.0 ? f : 1.0;
-}
-
 /* Items stop moving for this long: someone waits for a wakeup that never comes. */
 #define STALL_SECONDS 5.0
 
@@ -215,13 +207,13 @@ static void check_progress(struct transfer *t, long *last_got, double *last_at)
 		*last_at = now;
 		return;
 	}
-	HARNESS_REQUIRE(now - *last_at < STALL_SECONDS * slowdown(),
+	HARNESS_REQUIRE(now - *last_at < STALL_SECONDS * harness_slowdown(),
 	                "%u producers, %u consumers, capacity %zu: no item moved for %.0f s "
 	                "(%ld got so far; %u producers and %u consumers finished): the others "
 	                "are blocked for good; does every get wake a waiting producer and every "
 	                "put a waiting consumer?",
-	                t->producers, t->consumers, t->capacity, STALL_SECONDS * slowdown(), got,
-	                atomic_load(&t->producers_done), atomic_load(&t->consumers_done));
+	                t->producers, t->consumers, t->capacity, STALL_SECONDS * harness_slowdown(),
+	                got, atomic_load(&t->producers_done), atomic_load(&t->consumers_done));
 }
 
 static void produce(struct transfer *t, unsigned p)
@@ -492,7 +484,7 @@ static void close_in_traffic(struct close_load *c)
 	}
 	atomic_store(&c->closing, true);
 	bq_close(c->t.q);
-	double deadline = harness_now() + PROMPT_SECONDS * slowdown();
+	double deadline = harness_now() + PROMPT_SECONDS * harness_slowdown();
 	unsigned workers = c->t.producers + c->t.consumers, done = 0;
 	while ((done = atomic_load(&c->t.producers_done) + atomic_load(&c->t.consumers_done)) <
 	           workers &&
@@ -502,7 +494,7 @@ static void close_in_traffic(struct close_load *c)
 	                "closed while %u producers and %u consumers were busy: %.0f s later, %u "
 	                "producers and %u consumers had not returned: bq_close must wake every "
 	                "blocked thread, and put must not wait for room on a closed queue",
-	                c->t.producers, c->t.consumers, PROMPT_SECONDS * slowdown(),
+	                c->t.producers, c->t.consumers, PROMPT_SECONDS * harness_slowdown(),
 	                c->t.producers - atomic_load(&c->t.producers_done),
 	                c->t.consumers - atomic_load(&c->t.consumers_done));
 }

@@ -1,0 +1,211 @@
+/*
+ * harness_run.c -- runs harness tests the way protocol.h says.
+ *
+ * A graded run gets a constant argv and an environment with nothing of the
+ * grader's in it; what it must know (key, test, seed, scale, stretch)
+ * travels on the configuration pipe, which the harness drains and closes
+ * before the student's code runs.  The key is fresh for every run.
+ */
+#include "harness_run.h"
+
+#include "text.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+enum { OUTPUT_CAP = 64 * 1024 };
+
+/* Address space for runs without ThreadSanitizer: enough for any honest
+ * harness run, natively or under Valgrind. */
+#define NATIVE_MEMORY_LIMIT (4UL << 30)
+
+const struct harness_test *graded_find_test(const struct graded_exercise *g, const char *name)
+{
+	for (size_t i = 0; i < g->ntests; i++)
+		if (strcmp(g->tests[i].name, name) == 0)
+			return &g->tests[i];
+	return NULL;
+}
+
+int harness_list(struct graded_exercise *g, char *err, size_t errlen)
+{
+	char *argv[] = {g->build->binary[VARIANT_DEBUG], PROTOCOL_LIST_FLAG, NULL};
+	char *out = NULL;
+	int status = run_untrusted_tool(argv, 30, &out);
+	g->ntests = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(out, "\n", &save);
+	     status == 0 && line && g->ntests < MAX_HARNESS_TESTS;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct harness_test *t = &g->tests[g->ntests];
+		if (sscanf(line, "%127s %lf", t->name, &t->seconds) == 2 && t->seconds > 0)
+			g->ntests++;
+	}
+	free(out);
+	if (status != 0)
+		snprintf(err, errlen, "%s: the harness would not list its tests", g->exercise);
+	return status == 0 ? 0 : -1;
+}
+
+/* How much longer a run may take in each tool than natively. */
+static double tool_factor(const struct rubric_test *t)
+{
+	if (t->check == CHECK_HELGRIND)
+		return 8;
+	return t->variant == VARIANT_TSAN ? 4 : 1;
+}
+
+/* The watchdog's stretch for this run: the rubric's timeout, if it sets
+ * one, replaces the harness's native limit times the tool's factor. */
+static double stretch(const struct rubric_test *t, const struct harness_test *h)
+{
+	return t->timeout > 0 ? t->timeout / h->seconds : tool_factor(t);
+}
+
+/* A fresh key: PROTOCOL_KEY_BYTES from the kernel, in hex.  Without
+ * getrandom there is no key worth the name, and the run must not count. */
+static bool make_key(char *key, size_t len)
+{
+	unsigned char bytes[PROTOCOL_KEY_BYTES];
+	if (len < 2 * sizeof bytes + 1 ||
+	    getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes)
+		return false;
+	for (size_t i = 0; i < sizeof bytes; i++)
+		snprintf(key + 2 * i, 3, "%02x", bytes[i]);
+	explicit_bzero(bytes, sizeof bytes);
+	return true;
+}
+
+/* The configuration the harness reads on its pipe. */
+static char *run_config(const struct graded_exercise *g, const struct rubric_test *t,
+                        const struct harness_test *h, const char *key)
+{
+	struct text config = {0};
+	text_printf(&config, CONFIG_KEY " %s\n" CONFIG_TEST " %s\n" CONFIG_SEED " %llu\n", key,
+	            h->name, (unsigned long long)g->cfg->seed);
+	text_printf(&config, CONFIG_STRETCH " %g\n", stretch(t, h));
+	if (t->scale > 0)
+		text_printf(&config, CONFIG_SCALE " %g\n", t->scale);
+	return text_take(&config);
+}
+
+/* The run's whole environment: nothing of the grader's leaks in. */
+static void run_environment(const char *run_dir, char *env[])
+{
+	size_t n = 0;
+	env[n++] = text_format("PATH=/usr/local/bin:/usr/bin:/bin");
+	env[n++] = text_format("LANG=C");
+	env[n++] = text_format("HOME=%s", run_dir);
+	env[n++] = text_format(
+	    "TSAN_OPTIONS=log_path=%s/tsan halt_on_error=0 report_signal_unsafe=1 "
+	    "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0 "
+	    "max_allocation_size_mb=2048 allocator_may_return_null=1 hard_rss_limit_mb=3072 "
+	    "atexit_sleep_ms=0",
+	    run_dir);
+	env[n] = NULL;
+}
+
+static void free_strings(char *strings[])
+{
+	for (char **s = strings; *s; s++)
+		free(*s);
+}
+
+/* Concatenates the logs a tool wrote into the run folder (one per process). */
+static char *read_logs(const char *dir, const char *prefix)
+{
+	struct text all = {0};
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		char *file = text_format("%s/%s", dir, e->d_name);
+		char *log = text_read_file(file);
+		if (log)
+			text_add(&all, log);
+		free(log);
+		free(file);
+	}
+	if (d)
+		closedir(d);
+	text_add(&all, "");
+	return text_take(&all);
+}
+
+/* argv for Helgrind: Valgrind's options, the rubric's, then the binary. */
+static void helgrind_argv(const struct graded_exercise *g, const struct rubric_test *t,
+                          const char *binary, const char *run_dir, char *argv[], size_t max)
+{
+	size_t n = 0;
+	argv[n++] = text_format("valgrind");
+	argv[n++] = text_format("--tool=helgrind");
+	argv[n++] = text_format("--error-exitcode=99");
+	argv[n++] = text_format("--fullpath-after=");
+	argv[n++] = text_format("--log-file=%s/helgrind.%%p", run_dir);
+	argv[n++] = text_format("--suppressions=%s/%s/helgrind.supp", g->cfg->work, g->exercise);
+	for (char **o = t->valgrind; o && *o && n < max - 2; o++)
+		argv[n++] = text_format("%s", *o);
+	argv[n++] = text_format("%s", binary);
+	argv[n] = NULL;
+}
+
+void harness_run_test(const struct graded_exercise *g, const struct rubric_test *t,
+                      const struct harness_test *h, const char *run_dir, struct harness_run *out)
+{
+	memset(out, 0, sizeof *out);
+	const char *binary = g->build->binary[t->variant];
+	char key[2 * PROTOCOL_KEY_BYTES + 1];
+	if (!make_key(key, sizeof key)) {
+		out->result.output = text_format("grader: no random key: getrandom() failed\n");
+		out->result.verdicts = text_format("%s", "");
+		verdict_parse("", "?", h->name, &out->verdict);
+		out->tool_log = text_format("%s", "");
+		return;
+	}
+	char *config = run_config(g, t, h, key);
+	char *env[8];
+	run_environment(run_dir, env);
+	char *argv[32];
+	if (t->check == CHECK_HELGRIND)
+		helgrind_argv(g, t, binary, run_dir, argv, sizeof argv / sizeof argv[0]);
+	else
+		argv[0] = text_format("%s", binary), argv[1] = NULL;
+	/* ThreadSanitizer reserves terabytes of address space: its own limits
+	 * (TSAN_OPTIONS) bound its memory instead. */
+	struct run_spec spec = {
+	    .argv = argv,
+	    .memory_limit = t->variant != VARIANT_TSAN ? NATIVE_MEMORY_LIMIT : 0,
+	    .env = env,
+	    .cwd = run_dir,
+	    .timeout = h->seconds * stretch(t, h) + 5,
+	    .output_cap = OUTPUT_CAP,
+	    .verdict_channel = true,
+	    .config = config,
+	    .limit_resources = true,
+	};
+	run_command(&spec, &out->result);
+	verdict_parse(out->result.verdicts, key, h->name, &out->verdict);
+	if (t->check == CHECK_TSAN)
+		out->tool_log = read_logs(run_dir, "tsan");
+	else if (t->check == CHECK_HELGRIND)
+		out->tool_log = read_logs(run_dir, "helgrind");
+	else
+		out->tool_log = text_format("%s", "");
+	explicit_bzero(key, sizeof key);
+	explicit_bzero(config, strlen(config));
+	free(config);
+	free_strings(argv);
+	free_strings(env);
+}
+
+void harness_run_free(struct harness_run *run)
+{
+	run_result_free(&run->result);
+	verdict_free(&run->verdict);
+	free(run->tool_log);
+	memset(run, 0, sizeof *run);
+}
