@@ -157,7 +157,8 @@ static double earned(struct grade_state *e, const struct rubric_test *t, struct 
 	double share = e->functional_earned / e->functional_points;
 	if (share >= 1)
 		return t->points;
-	double points = t->points * share;
+	/* Tenths of a point: enough to be fair, few enough to read. */
+	double points = (double)(long)(t->points * share * 10 + 0.5) / 10;
 	text_printf(why,
 	            "counted %g of %g points: this check weighs how your code works, so it "
 	            "counts as far as the functional tests pass (%g of %g functional points)\n",

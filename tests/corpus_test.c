@@ -25,25 +25,32 @@
 
 enum { MAX_CASES = 512 };
 
+/* The work folder the integrity cases share, and the cross-talk test reuses. */
+static const char shared_work[] = "/tmp/corpus-shared-work";
+
 struct grading_case {
 	char exercise[64];
-	char path[512]; /* the submission file */
-	int runs;       /* consecutive gradings that must all meet the claims */
+	char path[512];   /* the submission file */
+	int runs;         /* consecutive gradings that must all meet the claims */
+	bool shared_work; /* graded in the work folder every integrity case shares */
 	char expect[512];
 };
 
 static struct grading_case cases[MAX_CASES];
 static int ncases;
 
-static void add_case(const char *exercise, const char *path, int runs, const char *expect)
+static struct grading_case *add_case(const char *exercise, const char *path, int runs,
+                                     const char *expect)
 {
+	static struct grading_case overflow;
 	if (ncases == MAX_CASES)
-		return;
+		return &overflow;
 	struct grading_case *c = &cases[ncases++];
 	snprintf(c->exercise, sizeof c->exercise, "%s", exercise);
 	snprintf(c->path, sizeof c->path, "%s", path);
 	c->runs = runs;
 	snprintf(c->expect, sizeof c->expect, "%s", expect);
+	return c;
 }
 
 /* The "expect:" claims of a corpus file, and its "expect-output:" lines. */
@@ -64,10 +71,42 @@ static void read_claims(const char *path, char *claims, size_t len)
 	free(text);
 }
 
+static const char *const exercises[] = {"balance",  "deadlock", "semaphore",
+                                        "prodcons", "zombie",   "saturate"};
+
+/* The files of a corpus folder, in name order. */
+static int corpus_files(const char *dir, struct dirent ***names)
+{
+	return scandir(dir, names, NULL, alphasort);
+}
+
+/* tests/corpus/integrity: attacks on the grader itself, each naming the
+ * exercise it is graded as ("exercise=E"), all in one shared work folder. */
+static void find_integrity_cases(void)
+{
+	struct dirent **names;
+	int n = corpus_files("tests/corpus/integrity", &names);
+	for (int k = 0; k < n; k++) {
+		const char *name = names[k]->d_name;
+		size_t len = strlen(name);
+		char path[512], claims[512], exercise[64] = "";
+		snprintf(path, sizeof path, "tests/corpus/integrity/%s", name);
+		if (len > 2 && strcmp(name + len - 2, ".c") == 0) {
+			read_claims(path, claims, sizeof claims);
+			const char *e = strstr(claims, "exercise=");
+			if (e)
+				snprintf(exercise, sizeof exercise, "%.*s",
+				         (int)strcspn(e + 9, " \n"), e + 9);
+			add_case(exercise, path, 1, claims)->shared_work = true;
+		}
+		free(names[k]);
+	}
+	if (n > 0)
+		free(names);
+}
+
 static void find_cases(void)
 {
-	static const char *const exercises[] = {"balance",  "deadlock", "semaphore",
-	                                        "prodcons", "zombie",   "saturate"};
 	for (size_t i = 0; i < sizeof exercises / sizeof exercises[0]; i++) {
 		const char *e = exercises[i];
 		char path[512];
@@ -81,7 +120,7 @@ static void find_cases(void)
 		char dir[256];
 		snprintf(dir, sizeof dir, "tests/corpus/%s", e);
 		struct dirent **names;
-		int n = scandir(dir, &names, NULL, alphasort);
+		int n = corpus_files(dir, &names);
 		for (int k = 0; k < n; k++) {
 			const char *name = names[k]->d_name;
 			size_t len = strlen(name);
@@ -95,6 +134,7 @@ static void find_cases(void)
 		}
 		free(names);
 	}
+	find_integrity_cases();
 }
 
 /* Processes still running with their working folder inside dir: anything
@@ -164,7 +204,7 @@ static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 	char src[64], json[64], work[64], other[64], reference[200];
 	snprintf(src, sizeof src, "%s/src", tmp);
 	snprintf(json, sizeof json, "%s/results.json", tmp);
-	snprintf(work, sizeof work, "%s/work", tmp);
+	snprintf(work, sizeof work, "%s/work", c->shared_work ? shared_work : tmp);
 	mkdir(src, 0755);
 	place(c->path, src, c->exercise);
 	bool also = also_exercise(c, other, sizeof other);
@@ -236,8 +276,8 @@ static void check_claim(const struct grading_case *c, json_t *root, const char *
 	char key[32], want[32];
 	if (sscanf(claim, "%31[^=]=%31s", key, want) != 2)
 		ck_abort_msg("%s: cannot read the claim '%s'", c->path, claim);
-	if (strcmp(key, "procs") == 0 || strcmp(key, "tree") == 0)
-		return; /* checked right after grading, see grade() */
+	if (strcmp(key, "procs") == 0 || strcmp(key, "tree") == 0 || strcmp(key, "exercise") == 0)
+		return; /* checked right after grading (see grade()), or when found */
 	if (strcmp(key, "score") == 0) {
 		double score = 0, max = 0;
 		size_t i;
@@ -250,10 +290,11 @@ static void check_claim(const struct grading_case *c, json_t *root, const char *
 			score += json_number_value(json_object_get(t, "score"));
 			max += json_number_value(json_object_get(t, "max_score"));
 		}
-		bool ok = strcmp(want, "full") == 0         ? score == max
-		          : strcmp(want, "under-half") == 0 ? score < max / 2
-		          : strcmp(want, "partial") == 0    ? score > 0 && score < max
-		                                            : false;
+		bool ok = strcmp(want, "full") == 0            ? score == max
+		          : strcmp(want, "under-half") == 0    ? score < max / 2
+		          : strcmp(want, "partial") == 0       ? score > 0 && score < max
+		          : strcmp(want, "at-most-tenth") == 0 ? score <= max / 10
+		                                               : false;
 		ck_assert_msg(ok, "%s: expected score=%s, got %g/%g\n%s", c->path, want, score, max,
 		              log);
 		return;
@@ -344,10 +385,68 @@ START_TEST(grade_case)
 }
 END_TEST
 
+/* Grades every exercise of src in the shared work folder; the results. */
+static json_t *grade_all_shared(const char *src, char *log, size_t loglen)
+{
+	char work[300], json[300];
+	snprintf(work, sizeof work, "%s/work", shared_work);
+	snprintf(json, sizeof json, "%s/all.json", shared_work);
+	char *argv[16] = {"build/grader/grader",
+	                  "--root",
+	                  ".",
+	                  "--src",
+	                  (char *)src,
+	                  "--json",
+	                  json,
+	                  "--work",
+	                  work};
+	int n = 9;
+	for (size_t i = 0; i < sizeof exercises / sizeof exercises[0]; i++)
+		argv[n++] = (char *)exercises[i];
+	argv[n] = NULL;
+	char *output = NULL;
+	int status = run_tool(argv, 1800, &output);
+	const char *shown = output ? output : "";
+	size_t len = strlen(shown);
+	snprintf(log, loglen, "%s", len > 2500 ? shown + len - 2500 : shown);
+	free(output);
+	ck_assert_msg(status == 0, "grader exited %d on %s:\n%s", status, src, log);
+	json_error_t err;
+	json_t *root = json_load_file(json, 0, &err);
+	ck_assert_msg(root != NULL, "no results file for %s: %s", src, err.text);
+	return root;
+}
+
+/* Cross-talk: after every integrity case was graded in one work folder,
+ * the references there still earn full marks and the stubs under half. */
+START_TEST(references_unchanged_after_attacks)
+{
+	static char log[1 << 16];
+	static const char *const srcs[] = {"solutions", "exercises"};
+	for (int s = 0; s < 2; s++) {
+		json_t *root = grade_all_shared(srcs[s], log, sizeof log);
+		for (size_t i = 0; i < sizeof exercises / sizeof exercises[0]; i++) {
+			struct grading_case c = {.runs = 1};
+			snprintf(c.exercise, sizeof c.exercise, "%s", exercises[i]);
+			snprintf(c.path, sizeof c.path, "%s/%s (after the integrity cases)",
+			         srcs[s], exercises[i]);
+			check_claim(&c, root, s == 0 ? "score=full" : "score=under-half", log);
+		}
+		json_decref(root);
+	}
+	printf("ok references and stubs after the integrity cases\n");
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	run_init();
 	find_cases();
+	char *fresh[] = {"rm", "-rf", (char *)shared_work, NULL}, *ignored = NULL;
+	run_tool(fresh, 60, &ignored);
+	free(ignored);
+	mkdir(shared_work, 0755);
+	bool integrity = argc == 1;
 	/* `corpus_test balance` grades only that exercise's cases. */
 	if (argc > 1) {
 		int kept = 0;
@@ -357,11 +456,15 @@ int main(int argc, char **argv)
 				    strstr(cases[i].path, argv[a]))
 					cases[kept++] = cases[i];
 		ncases = kept;
+		for (int a = 1; a < argc; a++)
+			integrity |= strcmp(argv[a], "integrity") == 0;
 	}
 	Suite *s = suite_create("corpus");
 	TCase *tc = tcase_create("grading");
 	tcase_set_timeout(tc, 1800);
 	tcase_add_loop_test(tc, grade_case, 0, ncases);
+	if (integrity)
+		tcase_add_test(tc, references_unchanged_after_attacks);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

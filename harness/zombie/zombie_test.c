@@ -298,6 +298,7 @@ START_TEST(no_zombies)
 	int r = call_run_children(njobs, job_quick, statuses);
 	ck_assert_msg(r == 0, "run_children returned %d (errno %s); expected 0", r,
 	              strerror(errno));
+	check_statuses(statuses, njobs, false);
 	struct sigaction now;
 	sigaction(SIGCHLD, NULL, &now);
 	ck_assert_msg(now.sa_handler == SIG_DFL && !(now.sa_flags & SA_NOCLDWAIT),
@@ -356,6 +357,7 @@ START_TEST(all_at_once)
 	int r = call_run_children(njobs, job_meet_the_others, statuses);
 	ck_assert_msg(r == 0, "run_children returned %d (errno %s); expected 0", r,
 	              strerror(errno));
+	check_statuses(statuses, njobs, false);
 	int most = 0;
 	for (int i = 0; i < njobs; i++) {
 		int n = running_at(shared->start[i], njobs);

@@ -1,4 +1,4 @@
-/* expect: exercise=balance build=failed score=under-half */
+/* expect: exercise=balance score=at-most-tenth */
 /* Forges the verdict the way a student who read the old harness would:
  * finds the run's key in the environment as it was at exec
  * (/proc/self/environ: unsetenv changes nothing there) and the test's name in
