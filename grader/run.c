@@ -38,6 +38,26 @@
 
 enum { VERDICT_CAP = 1 << 20, GRACE_SECONDS = 3, SANDBOX_PROCESSES = 4096 };
 
+/* What the keeper tells the grader, one fixed-size record a write (well
+ * under PIPE_BUF, so never split): first the command's pid, then how it
+ * ended.  Both sides are this file. */
+enum keeper_event { KEEPER_STARTED = 1, KEEPER_NOT_STARTED, KEEPER_ENDED };
+enum keeper_end { END_EXITED, END_SIGNALED, END_TIMED_OUT };
+struct keeper_report {
+	int event;      /* enum keeper_event */
+	int pid;        /* the command (KEEPER_STARTED) */
+	int end;        /* enum keeper_end (KEEPER_ENDED) */
+	int value;      /* exit status or signal */
+	double seconds; /* how long the command ran */
+	int leftover;   /* its descendants still alive at the end, killed */
+};
+
+static void keeper_tell(int fd, struct keeper_report report)
+{
+	if (write(fd, &report, sizeof report) != (ssize_t)sizeof report)
+		_exit(1); /* the grader is gone, or will clean up after us */
+}
+
 static uid_t sandbox_uid;
 static gid_t sandbox_gid;
 
@@ -222,7 +242,7 @@ static _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int
 	pid_t pid = fork();
 	if (pid < 0) {
 		dprintf(out_fd, "grader: cannot fork: %s\n", strerror(errno));
-		dprintf(status_fd, "nostart\n");
+		keeper_tell(status_fd, (struct keeper_report){.event = KEEPER_NOT_STARTED});
 		_exit(1);
 	}
 	if (pid == 0) {
@@ -235,7 +255,7 @@ static _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int
 		close(verdict_fd);
 	if (config_fd >= 0)
 		close(config_fd);
-	dprintf(status_fd, "pid %d\n", (int)pid);
+	keeper_tell(status_fd, (struct keeper_report){.event = KEEPER_STARTED, .pid = pid});
 
 	int status = 0;
 	bool ended = wait_until(pid, start + spec->timeout, &status);
@@ -247,13 +267,15 @@ static _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int
 	double seconds = monotonic_now() - start;
 	killpg(pid, SIGKILL);
 	int leftover = sweep_children();
+	struct keeper_report end = {
+	    .event = KEEPER_ENDED, .seconds = seconds, .leftover = leftover};
 	if (!ended)
-		dprintf(status_fd, "end timeout 0 %.3f %d\n", seconds, leftover);
+		end.end = END_TIMED_OUT;
 	else if (WIFSIGNALED(status))
-		dprintf(status_fd, "end signal %d %.3f %d\n", WTERMSIG(status), seconds, leftover);
+		end.end = END_SIGNALED, end.value = WTERMSIG(status);
 	else
-		dprintf(status_fd, "end exited %d %.3f %d\n", WEXITSTATUS(status), seconds,
-		        leftover);
+		end.end = END_EXITED, end.value = WEXITSTATUS(status);
+	keeper_tell(status_fd, end);
 	_exit(0);
 }
 
@@ -291,25 +313,28 @@ static void buffer_init(struct buffer *b, size_t cap, bool open)
 	b->open = open && b->data;
 }
 
-static void parse_status(const char *text, struct run_result *r)
+/* Whether the keeper reported this event in what it sent; the report. */
+static bool keeper_said(const struct buffer *b, enum keeper_event event, struct keeper_report *k)
 {
-	const char *end = strstr(text, "end ");
-	if (!end)
-		return;
-	char kind[16];
-	int value = 0, leftover = 0;
-	double seconds = 0;
-	if (sscanf(end, "end %15s %d %lf %d", kind, &value, &seconds, &leftover) != 4)
-		return;
-	r->seconds = seconds;
-	r->leftover_processes = leftover;
-	if (strcmp(kind, "timeout") == 0)
+	for (size_t off = 0; b->data && off + sizeof *k <= b->len; off += sizeof *k) {
+		memcpy(k, b->data + off, sizeof *k);
+		if (k->event == (int)event)
+			return true;
+	}
+	return false;
+}
+
+static void apply_end(const struct keeper_report *k, struct run_result *r)
+{
+	r->seconds = k->seconds;
+	r->leftover_processes = k->leftover;
+	if (k->end == END_TIMED_OUT)
 		r->timed_out = true;
-	else if (strcmp(kind, "signal") == 0)
-		r->signal = value;
+	else if (k->end == END_SIGNALED)
+		r->signal = k->value;
 	else {
 		r->exited = true;
-		r->exit_code = value;
+		r->exit_code = k->value;
 	}
 }
 
@@ -374,6 +399,7 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 
 	double hard_deadline = start + spec->timeout + GRACE_SECONDS;
 	pid_t command_pid = 0;
+	bool keeper_lost = false;
 	while (outb.open || verdictb.open || statusb.open) {
 		struct pollfd p[3];
 		int np = 0, map[3];
@@ -390,10 +416,13 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 		for (int k = 0; k < np; k++)
 			if (p[k].revents)
 				drain(fds[map[k]], bufs[map[k]]);
-		if (!command_pid)
-			sscanf(statusb.data ? statusb.data : "", "pid %d", &command_pid);
-		if (!statusb.open && (!statusb.data || !strstr(statusb.data, "end "))) {
-			/* The keeper died before reporting: clean up after it. */
+		struct keeper_report k;
+		if (!command_pid && keeper_said(&statusb, KEEPER_STARTED, &k))
+			command_pid = k.pid;
+		if (!keeper_lost && !statusb.open && !keeper_said(&statusb, KEEPER_ENDED, &k)) {
+			/* The keeper died before reporting: clean up after it, and give
+			 * what is left of the command two seconds (once) to close up. */
+			keeper_lost = true;
 			if (command_pid > 0)
 				killpg(command_pid, SIGKILL);
 			hard_deadline = monotonic_now() + 2;
@@ -405,13 +434,16 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 	}
 	if (command_pid > 0)
 		killpg(command_pid, SIGKILL);
-	if (!strstr(statusb.data ? statusb.data : "", "end "))
+	struct keeper_report end;
+	bool ended = keeper_said(&statusb, KEEPER_ENDED, &end);
+	if (!ended)
 		r->leftover_processes = sweep_children();
 
 	r->started = keeper > 0 && command_pid > 0;
 	r->seconds = monotonic_now() - start;
 	int swept = r->leftover_processes;
-	parse_status(statusb.data ? statusb.data : "", r);
+	if (ended)
+		apply_end(&end, r);
 	r->leftover_processes += swept;
 	if (r->started && !r->exited && !r->signal && !r->timed_out)
 		r->signal = SIGKILL; /* the keeper was killed: so was the command */
