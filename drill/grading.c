@@ -19,8 +19,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* The slow phase grades the functional tests again, unseen: the points of
+ * the other checks count as far as those pass (grader/grade.c), and the
+ * grader is the one authority on that too. */
 static const char *const phase_checks[] = {
-    [PHASE_FAST] = "build,functional", [PHASE_SLOW] = "tsan,helgrind,timing,rules"};
+    [PHASE_FAST] = "build,functional", [PHASE_SLOW] = "functional,tsan,helgrind,timing,rules"};
 
 static char *error_file(const struct grading *g)
 {
@@ -140,7 +143,9 @@ static char *string_of(json_t *entry, const char *key)
 static void add_outcome(struct grading *g, const char *line)
 {
 	json_t *entry = json_loads(line, 0, NULL);
-	if (!entry || g->count == MAX_OUTCOMES) {
+	const char *check = json_string_value(json_object_get(entry, "check"));
+	bool again = g->phase == PHASE_SLOW && check && strcmp(check, "functional") == 0;
+	if (!entry || again || g->count == MAX_OUTCOMES) {
 		json_decref(entry);
 		return;
 	}
