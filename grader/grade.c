@@ -211,7 +211,11 @@ static void run_environment(const struct context *c, const struct rubric_test *t
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		if (*fixed[i])
 			env[n++] = strdup(fixed[i]);
+	/* Temporary files (Valgrind's TMPDIR, Check's TEMP) go in the run
+	 * folder: it is the only one the run may write under Landlock. */
 	if (asprintf(&env[n++], "HOME=%s", c->run_dir) < 0 ||
+	    asprintf(&env[n++], "TMPDIR=%s", c->run_dir) < 0 ||
+	    asprintf(&env[n++], "TEMP=%s", c->run_dir) < 0 ||
 	    asprintf(&env[n++], "HARNESS_SEED=%llu", (unsigned long long)c->cfg->seed) < 0 ||
 	    asprintf(&env[n++], "HARNESS_NONCE=%s", nonce) < 0 ||
 	    asprintf(&env[n++], "HARNESS_TIMEOUT_FACTOR=%g", stretch(t, h)) < 0 ||
@@ -250,9 +254,11 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 	char suppressions[4200];
 	snprintf(suppressions, sizeof suppressions, "--suppressions=%s/%s/helgrind.supp",
 	         c->cfg->work, c->exercise);
+	/* --vgdb=no: no gdbserver FIFOs (Landlock lets no run make FIFOs) */
 	char *helgrind[24] = {"valgrind",          "--tool=helgrind", "--error-exitcode=99",
-	                      "--fullpath-after=", log_file,          suppressions};
-	int nh = 6;
+	                      "--fullpath-after=", "--vgdb=no",       log_file,
+	                      suppressions};
+	int nh = 7;
 	for (char **o = t->valgrind; o && *o && nh < 20; o++)
 		helgrind[nh++] = *o;
 	helgrind[nh++] = (char *)binary;
@@ -262,7 +268,15 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 	/* ThreadSanitizer reserves terabytes of address space: its own limits
 	 * (TSAN_OPTIONS) bound its memory instead. */
 	bool native_run = v != VARIANT_TSAN;
+	/* Landlock: the binary's folder and the suppressions, the run folder. */
+	char binary_dir[4096];
+	snprintf(binary_dir, sizeof binary_dir, "%.*s", (int)(strrchr(binary, '/') - binary),
+	         binary);
+	const char *readable[] = {binary_dir, suppressions + strlen("--suppressions="), NULL};
+	const char *writable[] = {c->run_dir, NULL};
 	struct run_spec spec = {
+	    .readable = readable,
+	    .writable = writable,
 	    .argv = t->check == CHECK_HELGRIND ? helgrind : native,
 	    .memory_limit = native_run ? NATIVE_MEMORY_LIMIT : 0,
 	    .env = env,

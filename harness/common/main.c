@@ -166,6 +166,7 @@ static int run_one(const struct registered_test *t)
 	harness_perturb_init();
 	harness_recordf("info", "seed %llu", (unsigned long long)harness_seed());
 	start_watchdog(t->seconds);
+	harness_sandbox_enter();
 	srunner_run(runner, NULL, t->test->name, CK_SILENT);
 
 	int ran = srunner_ntests_run(runner);
