@@ -14,6 +14,7 @@
 #include "rules.h"
 #include "run.h"
 #include "sanitizer.h"
+#include "symbolize.h"
 #include "text.h"
 #include "verdict.h"
 
@@ -221,7 +222,8 @@ static void run_environment(const struct context *c, const struct rubric_test *t
 	    asprintf(&env[n++], "HARNESS_TIMEOUT_FACTOR=%g", stretch(t, h)) < 0 ||
 	    asprintf(
 	        &env[n++],
-	        "TSAN_OPTIONS=log_path=%s/tsan halt_on_error=0 report_signal_unsafe=1 "
+	        /* symbolize=0: exec is denied in the run; see symbolize.c */
+	        "TSAN_OPTIONS=log_path=%s/tsan symbolize=0 halt_on_error=0 report_signal_unsafe=1 "
 	        "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0 "
 	        "max_allocation_size_mb=2048 allocator_may_return_null=1 hard_rss_limit_mb=3072 "
 	        "atexit_sleep_ms=0",
@@ -296,6 +298,11 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 	if (t->check == CHECK_TSAN || t->check == CHECK_HELGRIND) {
 		bool tsan = t->check == CHECK_TSAN;
 		char *log = read_logs(c->run_dir, tsan ? "tsan" : "helgrind");
+		if (tsan) {
+			char *symbolized = tsan_symbolize(log, binary);
+			free(log);
+			log = symbolized;
+		}
 		int reports =
 		    tsan ? tsan_explain(log, c->build->source, c->build->shown_path, &evidence)
 		         : helgrind_explain(log, c->build->source, c->build->shown_path,

@@ -18,12 +18,11 @@
  * A denied call fails with EPERM (never a kill): the submission sees a failed
  * call, and the test reports whatever that failure leads to.
  *
- * Under ThreadSanitizer, reports are symbolized by an llvm-symbolizer
- * process that the runtime starts at start-up (clang 14) or on first use
- * (other versions).  Exec is denied here, so it is made sure to run before
- * the filter goes in: it keeps running, and later reports use it through
- * its pipes.  If a submission kills it, reports lose their file:line but
- * still count.
+ * ThreadSanitizer would start llvm-symbolizer (fork and exec) at its first
+ * report; the grader runs it with symbolize=0 and symbolizes the log itself
+ * (grader/symbolize.c).  Starting the symbolizer before the filter is no
+ * way out: a running child changes what waitpid(-1) tells the zombie
+ * exercise.
  *
  * Valgrind (3.19) has no seccomp() call, only prctl(PR_SET_SECCOMP), which
  * filters the calling thread alone; elsewhere the filter covers every
@@ -37,21 +36,12 @@
 #include <seccomp.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <valgrind/valgrind.h>
-
-#ifndef __has_feature
-#define __has_feature(x) 0
-#endif
-#if defined(__SANITIZE_THREAD__) || __has_feature(thread_sanitizer)
-#include <sanitizer/common_interface_defs.h>
-#define UNDER_TSAN 1
-#endif
 
 #ifndef PR_SET_PTRACER
 #define PR_SET_PTRACER 0x59616d61
@@ -175,16 +165,6 @@ static int build_filter(scmp_filter_ctx ctx)
 	return rc;
 }
 
-#ifdef UNDER_TSAN
-/* Starts ThreadSanitizer's symbolizer process while exec is still allowed. */
-static void start_symbolizer(void)
-{
-	char where[256];
-	__sanitizer_symbolize_pc((void *)(uintptr_t)start_symbolizer, "%p %F %L", where,
-	                         sizeof where);
-}
-#endif
-
 /* Builds and loads the filter; for every thread of the process if `all`,
  * else for the calling thread (and the threads and processes it starts). */
 static int load(bool all)
@@ -202,9 +182,6 @@ static int load(bool all)
 
 int harness_sandbox_enter(void)
 {
-#ifdef UNDER_TSAN
-	start_symbolizer();
-#endif
 	/* Valgrind has no seccomp() call, only prctl(), which filters the
 	 * calling thread: the test's, where student code starts.  (Natively
 	 * RUNNING_ON_VALGRIND is 0 whatever the code around it does.) */
