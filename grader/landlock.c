@@ -1,15 +1,16 @@
 /*
  * landlock.c -- confines an untrusted command's file access with Landlock.
  *
- * The compiler and every harness run are confined just before exec, and
- * the domain is inherited by everything they run: they may read and run
- * the system (/usr, /lib, /etc, /proc, a few devices), read and run the few
- * paths the grader names (the harness binaries, the copied header), and
- * write only in the folder the grader names (the run folder, or the
- * compiler's output folder).  Nothing under the project root is named, so
- * solutions/, tests/ and the harness sources cannot be opened, even where
- * the sandbox user could read them, and even when the grader does not run
- * as root and the submission runs as the instructor.
+ * The compiler, the harness listing its tests and every harness run are
+ * confined just before exec, and the domain is inherited by everything
+ * they run: they may read and run the system (/usr, /lib, /etc, /proc, a
+ * few devices), read and run the few paths the grader names (the harness
+ * binaries, the copied header), and write only in the folder the grader
+ * names (the run folder, or the compiler's output folder).  Nothing under
+ * the project root is named, so solutions/, tests/ and the harness sources
+ * cannot be opened, even where the sandbox user could read them, and even
+ * when the grader does not run as root and the submission runs as the
+ * instructor.
  *
  * No FIFOs, devices or symbolic links can be made, since the rules grant no
  * right to make them: such files are traps for the grader that reads the
