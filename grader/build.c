@@ -121,8 +121,9 @@ static int compile(const struct grader_config *cfg, const char *exercise, enum v
 	}
 	argv[n] = NULL;
 	/* It reads the copied source and header, and writes beside the object. */
-	char *src_dir = path_join(cfg->work, exercise, "src");
-	char *out_dir = path_join(cfg->work, exercise, variant_name(v));
+	char *src_dir = strdup(b->source), *out_dir = strdup(b->object[v]);
+	*strrchr(src_dir, '/') = '\0';
+	*strrchr(out_dir, '/') = '\0';
 	const char *readable[] = {src_dir, include + 2, NULL}, *writable[] = {out_dir, NULL};
 	int status = run_logged((char *const *)argv, readable, writable, b, log);
 	free(out_dir);
