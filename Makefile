@@ -22,6 +22,8 @@ WARN := -Wall -Wextra -Werror
 STD := -std=c11 -D_GNU_SOURCE
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+# The harness installs a seccomp filter (harness/common/sandbox.c).
+SECCOMP_LIBS := $(shell pkg-config --libs libseccomp 2>/dev/null)
 
 CC_fast := gcc
 CFLAGS_fast := -O2 -g
@@ -38,7 +40,7 @@ COMMON_SRC := $(wildcard harness/common/*.c)
 GRADER_SRC := $(filter-out grader/main.c,$(wildcard grader/*.c))
 GRADER_OBJ := $(GRADER_SRC:%.c=$(BUILD)/%.o)
 GRADER_CFLAGS := $(STD) $(WARN) -O2 -g -Iprotocol $(shell pkg-config --cflags jansson libxml-2.0 2>/dev/null) \
-	-DCHECK_LIBS='"$(CHECK_LIBS)"'
+	-DCHECK_LIBS='"$(CHECK_LIBS) $(SECCOMP_LIBS)"'
 GRADER_LIBS := $(shell pkg-config --libs jansson libxml-2.0 2>/dev/null)
 # Drill mode: its own program, linked with the grader's modules (rubric, text).
 DRILL_SRC := $(wildcard drill/*.c)
@@ -109,12 +111,18 @@ progress: $(DRILL)
 	@$(DRILL) --root . progress
 
 TEST_CFLAGS := $(STD) $(WARN) -O1 -g -Iprotocol $(CHECK_CFLAGS) $(shell pkg-config --cflags jansson libxml-2.0 2>/dev/null) \
-	-DCHECK_LIBS='"$(CHECK_LIBS)"'
+	-DCHECK_LIBS='"$(CHECK_LIBS) $(SECCOMP_LIBS)"'
 
 $(BUILD)/tests/%: tests/%.c $(GRADER_OBJ) $(DRILL_LIB_OBJ) | tools
 	@mkdir -p $(@D)
 	$(CC_fast) $(TEST_CFLAGS) -Igrader -Idrill $< $(GRADER_OBJ) $(DRILL_LIB_OBJ) -o $@ \
 		$(CHECK_LIBS) $(GRADER_LIBS)
+
+# The sandbox's test runs the harness's filter itself, without a harness main.
+$(BUILD)/tests/unit_sandbox: tests/unit_sandbox.c $(BUILD)/debug/common/sandbox.o $(GRADER_OBJ) | tools
+	@mkdir -p $(@D)
+	$(CC_fast) $(TEST_CFLAGS) -Igrader -Iharness/common $< $(BUILD)/debug/common/sandbox.o \
+		$(GRADER_OBJ) -o $@ $(CHECK_LIBS) $(SECCOMP_LIBS) $(GRADER_LIBS)
 
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c))
 

@@ -77,11 +77,15 @@ static bool copy_file(const char *src, const char *dst)
 }
 
 /* Runs a tool; appends its output (paths as the student knows them) to log.
- * The compiler reads what the student's file names, so it runs untrusted. */
-static int run_logged(char *const argv[], bool untrusted, struct build *b, struct text *log)
+ * The compiler reads what the student's file names, so it runs untrusted:
+ * it gets `readable` and `writable` (run_untrusted_tool); a tool of the
+ * grader's own gets NULL for both. */
+static int run_logged(char *const argv[], const char *const *readable, const char *const *writable,
+                      struct build *b, struct text *log)
 {
 	char *output = NULL;
-	int status = (untrusted ? run_untrusted_tool : run_tool)(argv, 120, &output);
+	int status = readable ? run_untrusted_tool(argv, readable, writable, 120, &output)
+	                      : run_tool(argv, 120, &output);
 	char *shown = text_replace_all(output ? output : "", b->source, b->shown_path);
 	text_add(log, shown);
 	free(shown);
@@ -96,8 +100,10 @@ static int compile(const struct grader_config *cfg, const char *exercise, enum v
 	char *include = NULL;
 	if (asprintf(&include, "-I%s/%s/include", cfg->work, exercise) < 0)
 		abort();
-	const char *argv[24] = {t->cc, "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-pthread"};
-	int n = 6;
+	/* -pipe: no temporary files, so the compiler needs no /tmp */
+	const char *argv[24] = {t->cc,     "-std=c11", "-D_GNU_SOURCE", "-Wall",
+	                        "-Wextra", "-pthread", "-pipe"};
+	int n = 7;
 	for (int i = 0; t->flags[i]; i++)
 		argv[n++] = t->flags[i];
 	argv[n++] = include;
@@ -114,7 +120,14 @@ static int compile(const struct grader_config *cfg, const char *exercise, enum v
 		argv[n++] = deps;
 	}
 	argv[n] = NULL;
-	int status = run_logged((char *const *)argv, true, b, log);
+	/* It reads the copied source and header, and writes beside the object. */
+	char *src_dir = strdup(b->source), *out_dir = strdup(b->object[v]);
+	*strrchr(src_dir, '/') = '\0';
+	*strrchr(out_dir, '/') = '\0';
+	const char *readable[] = {src_dir, include + 2, NULL}, *writable[] = {out_dir, NULL};
+	int status = run_logged((char *const *)argv, readable, writable, b, log);
+	free(out_dir);
+	free(src_dir);
 	if (status == 0 && deps) {
 		char *header = NULL;
 		if (asprintf(&header, "%s/%s/include/%s.h", cfg->work, exercise, exercise) < 0)
@@ -148,7 +161,7 @@ static int wrap_and_link(const struct grader_config *cfg, const char *exercise, 
 	if (asprintf(&redefine, "--redefine-syms=%s", syms) < 0)
 		abort();
 	char *objcopy[] = {"objcopy", redefine, b->object[v], wrapped, NULL};
-	int status = run_logged(objcopy, false, b, log);
+	int status = run_logged(objcopy, NULL, NULL, b, log);
 
 	char *harness = NULL, *common = NULL;
 	if (asprintf(&harness, "%s/build/%s/%s/harness.a", cfg->root, variant_name(v), exercise) <
@@ -165,7 +178,7 @@ static int wrap_and_link(const struct grader_config *cfg, const char *exercise, 
 	argv[n++] = "-pthread";
 	argv[n] = NULL;
 	if (status == 0)
-		status = run_logged((char *const *)argv, false, b, log);
+		status = run_logged((char *const *)argv, NULL, NULL, b, log);
 	free(harness);
 	free(common);
 	free(redefine);

@@ -8,6 +8,7 @@
  */
 #include "harness_run.h"
 
+#include "symbolize.h"
 #include "text.h"
 
 #include <dirent.h>
@@ -30,11 +31,22 @@ const struct harness_test *graded_find_test(const struct graded_exercise *g, con
 	return NULL;
 }
 
+/* The folder a file is in. */
+static char *folder_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? text_format("%.*s", (int)(slash - path), path) : text_format(".");
+}
+
 int harness_list(struct graded_exercise *g, char *err, size_t errlen)
 {
 	char *argv[] = {g->build->binary[VARIANT_DEBUG], PROTOCOL_LIST_FLAG, NULL};
 	char *out = NULL;
-	int status = run_untrusted_tool(argv, 30, &out);
+	/* The binary holds the student's code: untrusted, it reads only its folder. */
+	char *dir = folder_of(argv[0]);
+	const char *readable[] = {dir, NULL}, *writable[] = {NULL};
+	int status = run_untrusted_tool(argv, readable, writable, 30, &out);
+	free(dir);
 	g->ntests = 0;
 	char *save = NULL;
 	for (char *line = strtok_r(out, "\n", &save);
@@ -99,8 +111,13 @@ static void run_environment(const char *run_dir, char *env[])
 	env[n++] = text_format("PATH=/usr/local/bin:/usr/bin:/bin");
 	env[n++] = text_format("LANG=C");
 	env[n++] = text_format("HOME=%s", run_dir);
+	/* Temporary files (Valgrind's TMPDIR, Check's TEMP) go in the run
+	 * folder: it is the only one the run may write under Landlock. */
+	env[n++] = text_format("TMPDIR=%s", run_dir);
+	env[n++] = text_format("TEMP=%s", run_dir);
+	/* symbolize=0: exec is denied in the run; the grader symbolizes. */
 	env[n++] = text_format(
-	    "TSAN_OPTIONS=log_path=%s/tsan halt_on_error=0 report_signal_unsafe=1 "
+	    "TSAN_OPTIONS=log_path=%s/tsan symbolize=0 halt_on_error=0 report_signal_unsafe=1 "
 	    "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0 "
 	    "max_allocation_size_mb=2048 allocator_may_return_null=1 hard_rss_limit_mb=3072 "
 	    "atexit_sleep_ms=0",
@@ -145,6 +162,7 @@ static void helgrind_argv(const struct graded_exercise *g, const struct rubric_t
 	argv[n++] = text_format("--tool=helgrind");
 	argv[n++] = text_format("--error-exitcode=99");
 	argv[n++] = text_format("--fullpath-after=");
+	argv[n++] = text_format("--vgdb=no"); /* no gdbserver FIFOs: Landlock forbids them */
 	argv[n++] = text_format("--log-file=%s/helgrind.%%p", run_dir);
 	argv[n++] = text_format("--suppressions=%s/%s/helgrind.supp", g->cfg->work, g->exercise);
 	for (char **o = t->valgrind; o && *o && n < max - 2; o++)
@@ -167,7 +185,7 @@ void harness_run_test(const struct graded_exercise *g, const struct rubric_test 
 		return;
 	}
 	char *config = run_config(g, t, h, key);
-	char *env[8];
+	char *env[12];
 	run_environment(run_dir, env);
 	char *argv[32];
 	if (t->check == CHECK_HELGRIND)
@@ -176,8 +194,15 @@ void harness_run_test(const struct graded_exercise *g, const struct rubric_test 
 		argv[0] = text_format("%s", binary), argv[1] = NULL;
 	/* ThreadSanitizer reserves terabytes of address space: its own limits
 	 * (TSAN_OPTIONS) bound its memory instead. */
+	/* Landlock: the binary's folder and the suppressions; the run folder. */
+	char *binary_dir = folder_of(binary);
+	char *suppressions = text_format("%s/%s/helgrind.supp", g->cfg->work, g->exercise);
+	const char *readable[] = {binary_dir, suppressions, NULL};
+	const char *writable[] = {run_dir, NULL};
 	struct run_spec spec = {
 	    .argv = argv,
+	    .readable = readable,
+	    .writable = writable,
 	    .memory_limit = t->variant != VARIANT_TSAN ? NATIVE_MEMORY_LIMIT : 0,
 	    .env = env,
 	    .cwd = run_dir,
@@ -189,9 +214,11 @@ void harness_run_test(const struct graded_exercise *g, const struct rubric_test 
 	};
 	run_command(&spec, &out->result);
 	verdict_parse(out->result.verdicts, key, h->name, &out->verdict);
-	if (t->check == CHECK_TSAN)
-		out->tool_log = read_logs(run_dir, "tsan");
-	else if (t->check == CHECK_HELGRIND)
+	if (t->check == CHECK_TSAN) {
+		char *log = read_logs(run_dir, "tsan");
+		out->tool_log = tsan_symbolize(log, binary);
+		free(log);
+	} else if (t->check == CHECK_HELGRIND)
 		out->tool_log = read_logs(run_dir, "helgrind");
 	else
 		out->tool_log = text_format("%s", "");
@@ -200,6 +227,8 @@ void harness_run_test(const struct graded_exercise *g, const struct rubric_test 
 	free(config);
 	free_strings(argv);
 	free_strings(env);
+	free(suppressions);
+	free(binary_dir);
 }
 
 void harness_run_free(struct harness_run *run)

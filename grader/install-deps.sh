@@ -3,7 +3,7 @@
 # Works as root or as a user with sudo; safe to run again.
 set -e
 packages="build-essential pkg-config clang valgrind check libsubunit-dev libjansson-dev
-binutils libxml2-dev libxml2-utils tmux yamllint yq jq zip unzip"
+binutils libseccomp-dev libxml2-dev libxml2-utils tmux yamllint yq jq zip unzip"
 if [ "$(id -u)" -eq 0 ]; then
 	as_root=""
 elif command -v sudo >/dev/null 2>&1; then

@@ -20,9 +20,11 @@
 #include "grade.h"
 #include "grader.h"
 #include "junit.h"
+#include "landlock.h"
 #include "report.h"
 #include "results.h"
 #include "run.h"
+#include "seccomp_probe.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -141,6 +143,12 @@ static void choose_sandbox(struct grader_config *cfg, char *isolation, size_t le
 		snprintf(isolation, len, "%s; submissions run as user nobody, at most %d processes",
 		         base, 4096);
 	}
+	/* The kernel's layers (Landlock, seccomp), each with a WARNING if absent. */
+	char landlock[256], seccomp[256];
+	landlock_describe(landlock, sizeof landlock);
+	seccomp_describe(seccomp, sizeof seccomp);
+	size_t used = strlen(isolation);
+	snprintf(isolation + used, len - used, "; %s; %s", landlock, seccomp);
 }
 
 /* Where the results go besides the terminal. */
@@ -288,7 +296,7 @@ int main(int argc, char **argv)
 
 	run_init();
 	report_init();
-	char isolation[1024];
+	char isolation[2048];
 	choose_sandbox(&cfg, isolation, sizeof isolation);
 	report_header(cfg.src, (unsigned long long)cfg.seed, isolation);
 	struct results results = {.seed = cfg.seed};

@@ -17,4 +17,5 @@ need "command -v pkg-config" pkg-config "pkg-config"
 need "pkg-config --exists check" "check libsubunit-dev" "the Check unit test library"
 need "pkg-config --exists jansson" libjansson-dev "the Jansson JSON library"
 need "pkg-config --exists libxml-2.0" libxml2-dev "the libxml2 XML library"
+need "pkg-config --exists libseccomp" libseccomp-dev "the libseccomp library"
 exit $missing

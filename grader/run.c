@@ -18,6 +18,7 @@
  */
 #include "run.h"
 
+#include "landlock.h"
 #include "protocol.h"
 
 #include <dirent.h>
@@ -200,6 +201,10 @@ static _Noreturn void exec_command(const struct run_spec *spec, int out_fd, int 
 		dprintf(STDOUT_FILENO, "grader: cannot enter %s: %s\n", spec->cwd, strerror(errno));
 		_exit(127);
 	}
+	if (spec->limit_resources && (spec->readable || spec->writable) &&
+	    landlock_confine(spec->readable, spec->writable) < 0)
+		dprintf(STDOUT_FILENO, "grader: WARNING: Landlock not applied: %s\n",
+		        strerror(errno));
 	execvpe(spec->argv[0], spec->argv, spec->env);
 	dprintf(STDOUT_FILENO, "grader: cannot run %s: %s\n", spec->argv[0], strerror(errno));
 	_exit(127);
@@ -456,16 +461,13 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 			close(fds[i]);
 }
 
-static int tool(char *const argv[], double timeout, char **output, bool untrusted)
+static int tool(struct run_spec *spec, char **output)
 {
 	extern char **environ;
-	struct run_spec spec = {.argv = argv,
-	                        .env = environ,
-	                        .timeout = timeout,
-	                        .output_cap = 256UL * 1024,
-	                        .limit_resources = untrusted};
+	spec->env = environ;
+	spec->output_cap = 256UL * 1024;
 	struct run_result r;
-	run_command(&spec, &r);
+	run_command(spec, &r);
 	*output = r.output;
 	r.output = NULL;
 	int status = r.exited ? r.exit_code : -1;
@@ -473,7 +475,7 @@ static int tool(char *const argv[], double timeout, char **output, bool untruste
 		char why[128];
 		run_describe_end(&r, why, sizeof why);
 		char *with_reason = NULL;
-		if (asprintf(&with_reason, "%s%s %s\n", *output, argv[0], why) >= 0) {
+		if (asprintf(&with_reason, "%s%s %s\n", *output, spec->argv[0], why) >= 0) {
 			free(*output);
 			*output = with_reason;
 		}
@@ -484,12 +486,19 @@ static int tool(char *const argv[], double timeout, char **output, bool untruste
 
 int run_tool(char *const argv[], double timeout, char **output)
 {
-	return tool(argv, timeout, output, false);
+	struct run_spec spec = {.argv = argv, .timeout = timeout};
+	return tool(&spec, output);
 }
 
-int run_untrusted_tool(char *const argv[], double timeout, char **output)
+int run_untrusted_tool(char *const argv[], const char *const *readable, const char *const *writable,
+                       double timeout, char **output)
 {
-	return tool(argv, timeout, output, true);
+	struct run_spec spec = {.argv = argv,
+	                        .timeout = timeout,
+	                        .limit_resources = true,
+	                        .readable = readable,
+	                        .writable = writable};
+	return tool(&spec, output);
 }
 
 void run_result_free(struct run_result *r)

@@ -20,6 +20,11 @@ struct run_spec {
 	                               as the sandbox user if one is set */
 	unsigned long memory_limit; /* RLIMIT_AS in bytes for such a run; 0: none
 	                               (sanitizers and Valgrind need the room) */
+	/* For such a run, where the kernel has Landlock: besides the system's
+	 * folders, the only paths it may read and execute, and the only ones it
+	 * may write (NULL-terminated lists; both NULL: no Landlock, landlock.h). */
+	const char *const *readable;
+	const char *const *writable;
 };
 
 struct run_result {
@@ -61,8 +66,11 @@ void run_result_free(struct run_result *result);
 int run_tool(char *const argv[], double timeout, char **output);
 
 /* The same for a tool working on the student's file (the compiler): it
- * runs with the limits and as the sandbox user of an untrusted run. */
-int run_untrusted_tool(char *const argv[], double timeout, char **output);
+ * runs with the limits and as the sandbox user of an untrusted run, and
+ * under Landlock reads only `readable` and writes only `writable` besides
+ * the system's folders (NULL-terminated lists, see run_spec). */
+int run_untrusted_tool(char *const argv[], const char *const *readable, const char *const *writable,
+                       double timeout, char **output);
 
 /* "exited with status 3", "killed by SIGSEGV (segmentation fault)", ... */
 void run_describe_end(const struct run_result *result, char *buf, size_t len);

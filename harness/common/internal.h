@@ -39,4 +39,9 @@ void harness_perturb_init(void);
 /* The calling thread's harness number (0 for the test's main thread). */
 unsigned harness_thread_number(void);
 
+/* Installs the seccomp filter (sandbox.c); call after the harness is set up
+ * and before any student code runs.  0, or -1 after an info record saying
+ * the run is not confined by it. */
+int harness_sandbox_enter(void);
+
 #endif

@@ -53,6 +53,7 @@ static _Noreturn void run_one(const struct registered_test *t)
 	harness_perturb_init();
 	harness_recordf(RECORD_SEED, "%llu", (unsigned long long)harness_seed());
 	harness_watchdog_start(t->seconds);
+	harness_sandbox_enter();
 	srunner_run(runner, NULL, t->test->name, CK_SILENT);
 
 	int ran = srunner_ntests_run(runner);
