@@ -36,9 +36,10 @@ HARNESSED := $(notdir $(patsubst %/,%,$(dir $(wildcard harness/*/rubric.json))))
 
 COMMON_SRC := $(wildcard harness/common/*.c)
 GRADER_SRC := $(filter-out grader/main.c,$(wildcard grader/*.c))
-GRADER_OBJ := $(GRADER_SRC:%.c=$(BUILD)/%.o)
+# The grader counts usable CPUs as the harness does: it builds that file too.
+GRADER_OBJ := $(GRADER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/grader/cpu_quota.o
 GRADER_CFLAGS := $(STD) $(WARN) -O2 -g $(shell pkg-config --cflags jansson libxml-2.0 2>/dev/null) \
-	-DCHECK_LIBS='"$(CHECK_LIBS)"'
+	-DCHECK_LIBS='"$(CHECK_LIBS)"' -Iharness/common
 GRADER_LIBS := $(shell pkg-config --libs jansson libxml-2.0 2>/dev/null)
 # Drill mode: its own program, linked with the grader's modules (rubric, text).
 DRILL_SRC := $(wildcard drill/*.c)
@@ -52,7 +53,7 @@ all: $(BUILD)/grader/grader harnesses $(DRILL)
 
 # One archive per variant for the common harness, one per exercise.
 define variant_rules
-$(BUILD)/$(1)/common/%.o: harness/common/%.c harness/common/harness.h harness/common/internal.h | tools
+$(BUILD)/$(1)/common/%.o: harness/common/%.c $(wildcard harness/common/*.h) | tools
 	@mkdir -p $$(@D)
 	$$(CC_$(1)) $(STD) $(WARN) $$(CFLAGS_$(1)) $(CHECK_CFLAGS) -pthread -c $$< -o $$@
 
@@ -75,6 +76,10 @@ harnesses: $(foreach v,$(VARIANTS),$(BUILD)/$(v)/libharness.a \
 	$(foreach e,$(HARNESSED),$(BUILD)/$(v)/$(e)/harness.a))
 
 $(BUILD)/grader/%.o: grader/%.c $(wildcard grader/*.h) | tools
+	@mkdir -p $(@D)
+	$(CC_fast) $(GRADER_CFLAGS) -c $< -o $@
+
+$(BUILD)/grader/cpu_quota.o: harness/common/cpu_quota.c harness/common/cpu_quota.h | tools
 	@mkdir -p $(@D)
 	$(CC_fast) $(GRADER_CFLAGS) -c $< -o $@
 

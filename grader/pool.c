@@ -9,6 +9,7 @@
  */
 #include "pool.h"
 
+#include "cpu_quota.h"
 #include "run.h"
 
 #include <errno.h>
@@ -22,11 +23,8 @@
 
 int pool_cpus(void)
 {
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof set, &set) != 0)
-		return 1;
-	int n = CPU_COUNT(&set);
-	return n > 0 ? n : 1;
+	char why[8192];
+	return (int)cpu_quota_usable(why, sizeof why);
 }
 
 static void write_all(int fd, const char *data, size_t len)

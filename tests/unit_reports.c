@@ -8,6 +8,7 @@
  */
 #include "github.h"
 #include "junit.h"
+#include "summary.h"
 #include "text.h"
 
 #include <check.h>
@@ -155,7 +156,7 @@ START_TEST(junit_parses_whatever_the_submission_printed)
 	sample(&r);
 	char *path = temp_file(), err[256];
 	const char *exercises[] = {"balance", "zombie"};
-	ck_assert_int_eq(junit_write(&r, exercises, 2, path, err, sizeof err), 0);
+	ck_assert_int_eq(junit_write(&r, exercises, 2, "src", path, err, sizeof err), 0);
 	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
 	ck_assert_msg(doc != NULL, "the JUnit file is not well-formed XML");
 	ck_assert(xpath_number(doc, "count(/testsuites/testsuite)") == 2);

@@ -1,0 +1,131 @@
+/*
+ * environment.c -- faults of the grading machine, told apart from the
+ * student's.
+ *
+ * ThreadSanitizer maps its shadow memory at fixed addresses; where the
+ * kernel randomises mmap addresses over more bits than the installed clang
+ * expects (vm.mmap_rnd_bits above 28 with clang before 18), every program
+ * built with it dies at start with "FATAL: ThreadSanitizer: unexpected
+ * memory mapping", before any test runs.  A probe program finds that out
+ * once, before grading, instead of every tsan check failing as a race.
+ *
+ * A run that the kernel's out-of-memory killer ends dies of SIGKILL, which
+ * the grader sends only at a time limit: SIGKILL without a timeout, while
+ * the kernel's count of such kills grew, is the machine running short.
+ */
+#include "environment.h"
+
+#include "build.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char probe_source[] = "#include <pthread.h>\n"
+                                   "static void *run(void *arg) { return arg; }\n"
+                                   "int main(void)\n"
+                                   "{\n"
+                                   "\tpthread_t t;\n"
+                                   "\tif (pthread_create(&t, 0, run, 0) != 0)\n"
+                                   "\t\treturn 1;\n"
+                                   "\treturn pthread_join(t, 0);\n"
+                                   "}\n";
+
+static int write_probe(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int rc = f && fputs(probe_source, f) >= 0 ? 0 : -1;
+	if (f && fclose(f) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* The first lines of a tool's output, for a message. */
+static void first_lines(const char *output, char *buf, size_t len)
+{
+	const char *end = output ? output : "";
+	for (int lines = 0; *end && lines < 5; lines++)
+		end += strcspn(end, "\n") + (end[strcspn(end, "\n")] == '\n');
+	snprintf(buf, len, "%.*s", (int)(end - (output ? output : "")), output ? output : "");
+}
+
+int environment_check_tsan(const struct grader_config *cfg, char *err, size_t errlen)
+{
+	char dir[4200], source[4300], binary[4300];
+	snprintf(dir, sizeof dir, "%s/probe", cfg->work);
+	snprintf(source, sizeof source, "%s/tsan_probe.c", dir);
+	snprintf(binary, sizeof binary, "%s/tsan_probe", dir);
+	if (make_dirs(dir) != 0 || write_probe(source) != 0) {
+		snprintf(err, errlen, "cannot write the ThreadSanitizer probe in %s", dir);
+		return -1;
+	}
+	char *compile[] = {"clang", "-fsanitize=thread", "-O1", "-pthread", source, "-o", binary,
+	                   NULL};
+	char *output = NULL, head[1024];
+	int status = run_tool(compile, 60, &output);
+	if (status != 0) {
+		first_lines(output, head, sizeof head);
+		snprintf(
+		    err, errlen,
+		    "clang cannot build a program with -fsanitize=thread here (%s):\n%s"
+		    "Install clang with its ThreadSanitizer runtime (sh grader/install-deps.sh).",
+		    source, head);
+		free(output);
+		return -1;
+	}
+	free(output);
+	output = NULL;
+	char *run[] = {binary, NULL};
+	status = run_tool(run, 60, &output);
+	bool mapping = output && strstr(output, "unexpected memory mapping");
+	first_lines(output, head, sizeof head);
+	free(output);
+	if (status == 0)
+		return 0;
+	if (mapping)
+		snprintf(
+		    err, errlen,
+		    "ThreadSanitizer cannot start on this machine, so no submission can be "
+		    "graded fairly:\n%sThe kernel randomises addresses over more bits "
+		    "(vm.mmap_rnd_bits) than this clang's ThreadSanitizer allows.  Fix the "
+		    "machine: sudo sysctl -w vm.mmap_rnd_bits=28 (or run the grader under "
+		    "setarch $(uname -m) -R where the sysctl is not allowed), then grade again.",
+		    head);
+	else
+		snprintf(err, errlen,
+		         "ThreadSanitizer cannot run a two-thread program on this machine "
+		         "(%s exited with status %d):\n%sFix the machine, then grade again.",
+		         binary, status, head);
+	return -1;
+}
+
+unsigned long environment_oom_kills(void)
+{
+	FILE *f = fopen("/proc/vmstat", "r");
+	char line[256];
+	unsigned long kills = 0;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "oom_kill %lu", &kills) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kills;
+}
+
+bool environment_oom_killed(const struct run_result *r, unsigned long kills_before,
+                            struct text *why)
+{
+	if (r->signal != SIGKILL || r->timed_out)
+		return false;
+	unsigned long kills = environment_oom_kills();
+	if (kills <= kills_before)
+		return false;
+	text_printf(why,
+	            "the grading machine ran out of memory: the kernel's out-of-memory killer "
+	            "ended this run (SIGKILL; its count of such kills went from %lu to %lu).  "
+	            "This is not a verdict on your code; the instructor grades it again on a "
+	            "machine with more memory (see the README's resources).\n",
+	            kills_before, kills);
+	return true;
+}
