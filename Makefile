@@ -99,6 +99,7 @@ tools:
 
 grade: all
 	@$(BUILD)/grader/grader --root . --src '$(SRC)' $(if $(JSON),--json '$(JSON)') $(if $(JUNIT),--junit '$(JUNIT)') \
+		$(if $(GRADESCOPE),--gradescope '$(GRADESCOPE)') \
 		$(if $(SEED),--seed '$(SEED)') $(if $(VERBOSE),--verbose) $(EX)
 
 # EX only when the student gave one: hint then defaults to the current exercise.
