@@ -8,6 +8,7 @@
  */
 #include "results.h"
 
+#include "cpu_quota.h"
 #include "text.h"
 
 #include <jansson.h>
@@ -43,6 +44,28 @@ char *outcome_unmeasurable_reason(const struct outcome *o)
 	return strndup(line, strcspn(line, "\n"));
 }
 
+/* A timing verdict names the CPU quota it was measured under, if any. */
+static void name_quota(struct outcome *o)
+{
+	static bool known;
+	static char where[8192];
+	static double quota;
+	if (o->check != CHECK_TIMING || (o->output && strstr(o->output, "CPU quota")))
+		return;
+	if (!known)
+		quota = cpu_quota(where, sizeof where);
+	known = true;
+	if (quota <= 0)
+		return;
+	struct text t = {0};
+	text_printf(&t,
+	            "%sthis machine gives the grader a CPU quota of %.2f CPU (%s): the timing "
+	            "figures above were measured within it\n",
+	            o->output ? o->output : "", quota, where);
+	free(o->output);
+	o->output = text_take(&t);
+}
+
 void results_add(struct results *r, struct outcome o)
 {
 	char *unmeasurable = outcome_unmeasurable_reason(&o);
@@ -51,6 +74,7 @@ void results_add(struct results *r, struct outcome o)
 		o.score = o.max_score = 0;
 		free(unmeasurable);
 	}
+	name_quota(&o);
 	if (r->count == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 32;
 		struct outcome *items = realloc(r->items, cap * sizeof *items);
