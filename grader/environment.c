@@ -5,8 +5,8 @@
  * ThreadSanitizer maps its shadow memory at fixed addresses; where the
  * kernel randomises mmap addresses over more bits than the installed clang
  * expects (vm.mmap_rnd_bits above 28 with clang before 18), every program
- * built with it dies at start with "FATAL: ThreadSanitizer: unexpected
- * memory mapping", before any test runs.  A probe program finds that out
+ * built with it dies at start ("FATAL: ThreadSanitizer: unexpected memory
+ * mapping", or a crash), before any test runs.  A probe program finds that out
  * once, before grading, instead of every tsan check failing as a race.
  *
  * A run that the kernel's out-of-memory killer ends dies of SIGKILL, which
@@ -50,6 +50,18 @@ static void first_lines(const char *output, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)(end - (output ? output : "")), output ? output : "");
 }
 
+/* vm.mmap_rnd_bits, or 0 where the kernel does not say. */
+static int mmap_rnd_bits(void)
+{
+	FILE *f = fopen("/proc/sys/vm/mmap_rnd_bits", "r");
+	int bits = 0;
+	if (f && fscanf(f, "%d", &bits) != 1)
+		bits = 0;
+	if (f)
+		fclose(f);
+	return bits;
+}
+
 int environment_check_tsan(const struct grader_config *cfg, char *err, size_t errlen)
 {
 	char dir[4200], source[4300], binary[4300];
@@ -78,25 +90,29 @@ int environment_check_tsan(const struct grader_config *cfg, char *err, size_t er
 	output = NULL;
 	char *run[] = {binary, NULL};
 	status = run_tool(run, 60, &output);
-	bool mapping = output && strstr(output, "unexpected memory mapping");
 	first_lines(output, head, sizeof head);
 	free(output);
 	if (status == 0)
 		return 0;
-	if (mapping)
+	int bits = mmap_rnd_bits();
+	int n =
+	    snprintf(err, errlen,
+	             "ThreadSanitizer cannot start on this machine (%s fails), so no submission "
+	             "can be graded fairly: every tsan check would fail as if it had a race.\n%s",
+	             binary, head);
+	if (n >= 0 && (size_t)n < errlen && bits > 28)
 		snprintf(
-		    err, errlen,
-		    "ThreadSanitizer cannot start on this machine, so no submission can be "
-		    "graded fairly:\n%sThe kernel randomises addresses over more bits "
-		    "(vm.mmap_rnd_bits) than this clang's ThreadSanitizer allows.  Fix the "
-		    "machine: sudo sysctl -w vm.mmap_rnd_bits=28 (or run the grader under "
-		    "setarch $(uname -m) -R where the sysctl is not allowed), then grade again.",
-		    head);
-	else
-		snprintf(err, errlen,
-		         "ThreadSanitizer cannot run a two-thread program on this machine "
-		         "(%s exited with status %d):\n%sFix the machine, then grade again.",
-		         binary, status, head);
+		    err + n, errlen - (size_t)n,
+		    "The kernel randomises mmap addresses over %d bits (vm.mmap_rnd_bits), more "
+		    "than this clang's ThreadSanitizer allows.  Fix the machine: sudo sysctl -w "
+		    "vm.mmap_rnd_bits=28 (or run the grader under setarch $(uname -m) -R where "
+		    "the sysctl is not allowed), then grade again.",
+		    bits);
+	else if (n >= 0 && (size_t)n < errlen)
+		snprintf(
+		    err + n, errlen - (size_t)n,
+		    "Fix the machine (clang's ThreadSanitizer runtime, or address randomisation: "
+		    "sudo sysctl -w vm.mmap_rnd_bits=28), then grade again.");
 	return -1;
 }
 
