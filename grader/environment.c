@@ -9,15 +9,18 @@
  * mapping", or a crash), before any test runs.  A probe program finds that out
  * once, before grading, instead of every tsan check failing as a race.
  *
- * A run that the kernel's out-of-memory killer ends dies of SIGKILL, which
- * the grader sends only at a time limit: SIGKILL without a timeout, while
- * the kernel's count of such kills grew, is the machine running short.
+ * A test that fails while the kernel's out-of-memory killer ends processes
+ * (its run dies of SIGKILL, or the grading job itself vanishes) failed for
+ * the machine's want of memory: the kernel's count of such kills, read
+ * before and after the job, tells.  A submission that eats memory within
+ * its limits can cause that too; it earns nothing either way, and the
+ * instructor sees the run flagged rather than a silent zero.
  */
 #include "environment.h"
 
 #include "build.h"
+#include "run.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,19 +132,17 @@ unsigned long environment_oom_kills(void)
 	return kills;
 }
 
-bool environment_oom_killed(const struct run_result *r, unsigned long kills_before,
-                            struct text *why)
+bool environment_out_of_memory(unsigned long kills_before, struct text *why)
 {
-	if (r->signal != SIGKILL || r->timed_out)
-		return false;
 	unsigned long kills = environment_oom_kills();
 	if (kills <= kills_before)
 		return false;
 	text_printf(why,
-	            "the grading machine ran out of memory: the kernel's out-of-memory killer "
-	            "ended this run (SIGKILL; its count of such kills went from %lu to %lu).  "
-	            "This is not a verdict on your code; the instructor grades it again on a "
-	            "machine with more memory (see the README's resources).\n",
+	            "the grading machine ran out of memory during this test: the kernel's "
+	            "out-of-memory killer ended processes (its count of such kills went from %lu "
+	            "to %lu), so this verdict is the machine's, not one on your code.  The "
+	            "instructor grades it again on a machine with more memory (README, "
+	            "\"Resources\").\n",
 	            kills_before, kills);
 	return true;
 }

@@ -7,7 +7,6 @@
 #define GRADER_ENVIRONMENT_H
 
 #include "grader.h"
-#include "run.h"
 #include "text.h"
 
 #include <stdbool.h>
@@ -19,15 +18,13 @@
  * otherwise fail as if the student had written a race). */
 int environment_check_tsan(const struct grader_config *cfg, char *err, size_t errlen);
 
-/* The kernel's count of out-of-memory kills so far (/proc/vmstat oom_kill;
- * 0 where the kernel does not say).  Read it before a run. */
+/* The kernel's count of out-of-memory kills so far (/proc/vmstat oom_kill,
+ * memory cgroups' kills included; 0 where the kernel does not say).  Read
+ * it before a job. */
 unsigned long environment_oom_kills(void);
 
-/* True if r was killed by the kernel's out-of-memory killer: SIGKILL that
- * the grader's time limit did not send, while the kernel's count of such
- * kills grew since kills_before.  Then says so in why, as the machine's
- * failure. */
-bool environment_oom_killed(const struct run_result *r, unsigned long kills_before,
-                            struct text *why);
+/* True if the kernel killed processes for want of memory since the count
+ * was kills_before; then says in why that the machine ran out of memory. */
+bool environment_out_of_memory(unsigned long kills_before, struct text *why);
 
 #endif
