@@ -12,7 +12,7 @@
 #   sudo sh tests/cpu_quota_test.sh
 # Prints "N passed, N failed"; exit status 1 if any failed.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 skip() {
 	echo "cpu_quota_test: skipped: $*"
 	exit 0
@@ -30,12 +30,15 @@ v2=$(mounted cgroup2 '')
 v1=$(mounted cgroup '(^|,)cpu(,|$)')
 if [ -n "$v2" ] && grep -qw cpu "$v2/cgroup.controllers" 2>/dev/null; then
 	group=$v2/grader-quota-test-$$
-	mkdir "$group" 2>/dev/null && echo "50000 100000" >"$group/cpu.max" ||
+	if ! { mkdir "$group" 2>/dev/null && echo "50000 100000" >"$group/cpu.max"; }; then
 		skip "cannot create $group with a cpu.max"
+	fi
 elif [ -n "$v1" ]; then
 	group=$v1/grader-quota-test-$$
-	mkdir "$group" 2>/dev/null && echo 100000 >"$group/cpu.cfs_period_us" &&
-		echo 50000 >"$group/cpu.cfs_quota_us" || skip "cannot create $group with a quota"
+	if ! { mkdir "$group" 2>/dev/null && echo 100000 >"$group/cpu.cfs_period_us" &&
+		echo 50000 >"$group/cpu.cfs_quota_us"; }; then
+		skip "cannot create $group with a quota"
+	fi
 else
 	skip "no cgroup hierarchy with the cpu controller is mounted"
 fi

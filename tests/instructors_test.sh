@@ -332,6 +332,7 @@ tool_missing() {
 		ln -sf "$(command -v "$tool")" "$tmp/bin/$tool"
 	done
 	: >"$tmp/missing_output"
+	# shellcheck disable=SC2086 # one word per exercise
 	PATH=$tmp/bin GITHUB_OUTPUT=$tmp/missing_output build/grader/grader --root . \
 		$exercises >"$tmp/missing.log" 2>&1
 	echo $? >"$tmp/missing.rc"

@@ -10,7 +10,7 @@
 # program on the machine meanwhile, so it is not in make test:
 #   sudo sh tests/tsan_mmap_test.sh
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 skip() {
 	echo "tsan_mmap_test: skipped: $*"
 	exit 0
@@ -21,6 +21,7 @@ setting=/proc/sys/vm/mmap_rnd_bits
 make -s all >/dev/null || exit 1
 tmp=$(mktemp -d)
 before=$(cat "$setting")
+# shellcheck disable=SC2317 # called by the trap
 restore() {
 	echo "$before" >"$setting"
 	rm -rf "$tmp"
