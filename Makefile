@@ -128,6 +128,8 @@ test: all $(UNIT_TESTS) $(BUILD)/tests/corpus_test
 	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/instructors_test.sh (workflows, Classroom, JUnit, Gradescope, template, grade-class)"
 	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; sh tests/instructors_test.sh
+	@echo "== tests/cpu_quota_test.sh (saturate in a cgroup at half a CPU; as root, else skipped)"
+	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; sh tests/cpu_quota_test.sh
 	@echo "== tests/drill_tmux.sh (drill mode driven in tmux)"
 	@sh tests/drill_tmux.sh
 	@echo "== $(BUILD)/tests/corpus_test (grades every submission in tests/corpus)"
