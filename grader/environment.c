@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char probe_source[] = "#include <pthread.h>\n"
                                    "static void *run(void *arg) { return arg; }\n"
@@ -65,34 +66,40 @@ static int mmap_rnd_bits(void)
 	return bits;
 }
 
+/* Builds the probe once per work folder: running it is what tells. */
+static int build_probe(const char *dir, const char *source, const char *binary, char *err,
+                       size_t errlen)
+{
+	if (make_dirs(dir) != 0 || write_probe(source) != 0) {
+		snprintf(err, errlen, "cannot write the ThreadSanitizer probe in %s", dir);
+		return -1;
+	}
+	char *compile[] = {"clang", "-fsanitize=thread", "-O1", "-pthread", (char *)source,
+	                   "-o",    (char *)binary,      NULL};
+	char *output = NULL, head[1024];
+	int status = run_tool(compile, 60, &output);
+	first_lines(output, head, sizeof head);
+	free(output);
+	if (status != 0)
+		snprintf(
+		    err, errlen,
+		    "clang cannot build a program with -fsanitize=thread here (%s):\n%s"
+		    "Install clang with its ThreadSanitizer runtime (sh grader/install-deps.sh).",
+		    source, head);
+	return status == 0 ? 0 : -1;
+}
+
 int environment_check_tsan(const struct grader_config *cfg, char *err, size_t errlen)
 {
 	char dir[4200], source[4300], binary[4300];
 	snprintf(dir, sizeof dir, "%s/probe", cfg->work);
 	snprintf(source, sizeof source, "%s/tsan_probe.c", dir);
 	snprintf(binary, sizeof binary, "%s/tsan_probe", dir);
-	if (make_dirs(dir) != 0 || write_probe(source) != 0) {
-		snprintf(err, errlen, "cannot write the ThreadSanitizer probe in %s", dir);
+	if (access(binary, X_OK) != 0 && build_probe(dir, source, binary, err, errlen) != 0)
 		return -1;
-	}
-	char *compile[] = {"clang", "-fsanitize=thread", "-O1", "-pthread", source, "-o", binary,
-	                   NULL};
 	char *output = NULL, head[1024];
-	int status = run_tool(compile, 60, &output);
-	if (status != 0) {
-		first_lines(output, head, sizeof head);
-		snprintf(
-		    err, errlen,
-		    "clang cannot build a program with -fsanitize=thread here (%s):\n%s"
-		    "Install clang with its ThreadSanitizer runtime (sh grader/install-deps.sh).",
-		    source, head);
-		free(output);
-		return -1;
-	}
-	free(output);
-	output = NULL;
 	char *run[] = {binary, NULL};
-	status = run_tool(run, 60, &output);
+	int status = run_tool(run, 60, &output);
 	first_lines(output, head, sizeof head);
 	free(output);
 	if (status == 0)
