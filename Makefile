@@ -38,9 +38,10 @@ HARNESSED := $(notdir $(patsubst %/,%,$(dir $(wildcard harness/*/rubric.json))))
 
 COMMON_SRC := $(wildcard harness/common/*.c)
 GRADER_SRC := $(filter-out grader/main.c,$(wildcard grader/*.c))
-GRADER_OBJ := $(GRADER_SRC:%.c=$(BUILD)/%.o)
+# The grader counts usable CPUs as the harness does: it builds that file too.
+GRADER_OBJ := $(GRADER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/grader/cpu_quota.o
 GRADER_CFLAGS := $(STD) $(WARN) -O2 -g -Iprotocol $(shell pkg-config --cflags jansson libxml-2.0 2>/dev/null) \
-	-DCHECK_LIBS='"$(CHECK_LIBS) $(SECCOMP_LIBS)"'
+	-DCHECK_LIBS='"$(CHECK_LIBS) $(SECCOMP_LIBS)"' -Iharness/common
 GRADER_LIBS := $(shell pkg-config --libs jansson libxml-2.0 2>/dev/null)
 # Drill mode: its own program, linked with the grader's modules (rubric, text).
 DRILL_SRC := $(wildcard drill/*.c)
@@ -54,7 +55,7 @@ all: $(BUILD)/grader/grader harnesses $(DRILL)
 
 # One archive per variant for the common harness, one per exercise.
 define variant_rules
-$(BUILD)/$(1)/common/%.o: harness/common/%.c harness/common/harness.h harness/common/internal.h protocol/protocol.h | tools
+$(BUILD)/$(1)/common/%.o: harness/common/%.c $(wildcard harness/common/*.h) protocol/protocol.h | tools
 	@mkdir -p $$(@D)
 	$$(CC_$(1)) $(STD) $(WARN) $$(CFLAGS_$(1)) $(CHECK_CFLAGS) -Iprotocol -pthread -c $$< -o $$@
 
@@ -80,6 +81,10 @@ $(BUILD)/grader/%.o: grader/%.c $(wildcard grader/*.h) protocol/protocol.h | too
 	@mkdir -p $(@D)
 	$(CC_fast) $(GRADER_CFLAGS) -c $< -o $@
 
+$(BUILD)/grader/cpu_quota.o: harness/common/cpu_quota.c harness/common/cpu_quota.h | tools
+	@mkdir -p $(@D)
+	$(CC_fast) $(GRADER_CFLAGS) -c $< -o $@
+
 $(BUILD)/grader/grader: $(BUILD)/grader/main.o $(GRADER_OBJ)
 	$(CC_fast) -o $@ $^ $(GRADER_LIBS)
 
@@ -96,6 +101,7 @@ tools:
 
 grade: all
 	@$(BUILD)/grader/grader --root . --src '$(SRC)' $(if $(JSON),--json '$(JSON)') $(if $(JUNIT),--junit '$(JUNIT)') \
+		$(if $(GRADESCOPE),--gradescope '$(GRADESCOPE)') \
 		$(if $(SEED),--seed '$(SEED)') $(if $(VERBOSE),--verbose) $(EX)
 
 # EX only when the student gave one: hint then defaults to the current exercise.
@@ -131,6 +137,8 @@ test: all $(UNIT_TESTS) $(BUILD)/tests/corpus_test
 	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/instructors_test.sh (workflows, Classroom, JUnit, Gradescope, template, grade-class)"
 	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; sh tests/instructors_test.sh
+	@echo "== tests/cpu_quota_test.sh (saturate in a cgroup at half a CPU; as root, else skipped)"
+	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; sh tests/cpu_quota_test.sh
 	@echo "== tests/drill_tmux.sh (drill mode driven in tmux)"
 	@sh tests/drill_tmux.sh
 	@echo "== $(BUILD)/tests/corpus_test (grades every submission in tests/corpus)"

@@ -1,6 +1,5 @@
 /*
- * github.c -- results for GitHub Classroom's autograding reporter and for
- * the Actions job summary.
+ * github.c -- results for GitHub Classroom's autograding reporter.
  *
  * Classroom's stock command grader gives a step all or nothing.  Instead the
  * grader writes, per exercise, the runner result the reporter
@@ -10,12 +9,18 @@
  * <RUNNER>_RESULTS, the runner id in upper case; the workflow maps our step
  * outputs of that name onto those variables.  What the reporter does with it:
  *   - Classroom's points ("Points X/Y" notice) are the sum of tests[].score
- *     over runners whose max_score is not 0, out of the sum of max_score;
- *   - its console table instead shows passed tests / all tests * max_score,
- *     so with unequal points per test the table and the notice differ;
- *   - it prints " - line N" unless line_no is exactly 0, and a failed test's
- *     message only when its status is "error", so the evidence is in the
- *     grading step's log just above.
+ *     over runners whose max_score is not 0, out of the sum of max_score; with
+ *     no runner of max_score above 0 there is no notice at all;
+ *   - a runner variable that is missing or not JSON stops it before any
+ *     notice: so every runner gets an "error" result before grading starts,
+ *     worth 0 of the exercise's points with the reason, and the real result
+ *     replaces it (the last value of a step output wins) once the exercise is
+ *     graded;
+ *   - Linux refuses a single environment string over 128 KiB, and then the
+ *     reporter cannot even start: each test's message is capped, and the
+ *     messages shrink until the whole encoded result is under RUNNER_CAP;
+ *   - its console table shows passed tests / all tests * max_score, so with
+ *     unequal points per test the table and the notice differ.
  */
 #include "github.h"
 
@@ -26,6 +31,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Bytes of one test's message, and of one runner's encoded result. */
+enum { MESSAGE_CAP = 4096, RUNNER_CAP = 60 * 1024 };
 
 char *base64_encode(const unsigned char *data, size_t len)
 {
@@ -54,117 +62,151 @@ static json_t *clean_string(const char *s)
 	return v;
 }
 
-static json_t *reporter_test(const struct outcome *o, const char *src, uint64_t seed)
+/* The first cap bytes of s, and a note saying how much was cut and where
+ * the rest is. */
+static json_t *capped_message(const char *s, size_t cap)
+{
+	size_t len = strlen(s ? s : "");
+	if (len <= cap)
+		return clean_string(s);
+	struct text t = {0};
+	text_addn(&t, s, cap);
+	text_printf(&t,
+	            "\n[... %zu more bytes cut: the whole evidence is in the Grade step's log]\n",
+	            len - cap);
+	json_t *v = clean_string(t.data);
+	text_free(&t);
+	return v;
+}
+
+static const char *reporter_status(const struct outcome *o)
+{
+	if (o->kind == OUTCOME_ENVIRONMENT)
+		return "error";
+	return o->passed ? "pass" : "fail";
+}
+
+static json_t *reporter_test(const struct outcome *o, const char *src, uint64_t seed, size_t cap)
 {
 	char file[4096], command[256];
 	snprintf(file, sizeof file, "%s/%s/%s.c", src, o->exercise, o->exercise);
 	snprintf(command, sizeof command, "make grade EX=%s SEED=%llu", o->exercise,
 	         (unsigned long long)seed);
 	return json_pack("{s:o, s:s, s:f, s:o, s:s, s:o, s:i, s:I}", "name", clean_string(o->name),
-	                 "status", o->passed ? "pass" : "fail", "score", o->score, "message",
-	                 clean_string(o->output), "test_code", command, "filename",
-	                 clean_string(file), "line_no", 0, "duration",
+	                 "status", reporter_status(o), "score", o->score, "message",
+	                 capped_message(o->output, cap), "test_code", command, "filename",
+	                 clean_string(file), "line_no", outcome_line(o, file), "duration",
 	                 (json_int_t)(o->seconds * 1000));
 }
 
-char *github_runner_result(const struct results *r, const char *exercise, const char *src)
+static char *runner_json(const struct results *r, const char *exercise, const char *src, size_t cap)
 {
 	json_t *tests = json_array();
-	bool all_passed = true;
+	const char *status = "pass";
 	for (size_t i = 0; i < r->count; i++) {
 		const struct outcome *o = &r->items[i];
 		if (strcmp(o->exercise, exercise) != 0)
 			continue;
-		all_passed = all_passed && o->passed;
-		json_array_append_new(tests, reporter_test(o, src, r->seed));
+		if (o->kind == OUTCOME_ENVIRONMENT)
+			status = "error";
+		else if (!o->passed && strcmp(status, "pass") == 0)
+			status = "fail";
+		json_array_append_new(tests, reporter_test(o, src, r->seed, cap));
 	}
 	double max_score = 0;
 	results_score(r, exercise, &max_score);
-	json_t *result =
-	    json_pack("{s:i, s:s, s:f, s:o}", "version", 1, "status", all_passed ? "pass" : "fail",
-	              "max_score", max_score, "tests", tests);
+	json_t *result = json_pack("{s:i, s:s, s:f, s:o}", "version", 1, "status", status,
+	                           "max_score", max_score, "tests", tests);
 	char *json = json_dumps(result, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(result);
 	return json;
 }
 
-int github_write_outputs(const struct results *r, const char *const *exercises, int count,
-                         const char *src, const char *path, char *err, size_t errlen)
+static size_t encoded_length(const char *json)
 {
-	FILE *f = fopen(path, "a");
-	if (!f) {
-		snprintf(err, errlen, "cannot append to GITHUB_OUTPUT (%s)", path);
-		return -1;
-	}
-	for (int i = 0; i < count; i++) {
-		char *json = github_runner_result(r, exercises[i], src);
-		char *encoded = base64_encode((const unsigned char *)json, strlen(json));
-		for (const char *c = exercises[i]; *c; c++)
-			fputc(toupper((unsigned char)*c), f);
-		fprintf(f, "_RESULTS=%s\n", encoded);
-		free(encoded);
+	return (strlen(json) + 2) / 3 * 4;
+}
+
+char *github_runner_result(const struct results *r, const char *exercise, const char *src)
+{
+	for (size_t cap = MESSAGE_CAP;; cap /= 2) {
+		char *json = runner_json(r, exercise, src, cap);
+		if (encoded_length(json) <= RUNNER_CAP || cap == 0)
+			return json;
 		free(json);
 	}
-	if (fclose(f) != 0) {
+}
+
+char *github_error_result(const char *exercise, double max_score, const char *reason)
+{
+	char name[256], command[256];
+	snprintf(name, sizeof name, "%s: not graded", exercise);
+	snprintf(command, sizeof command, "make grade EX=%s", exercise);
+	json_t *test =
+	    json_pack("{s:s, s:s, s:i, s:o, s:s, s:s, s:i, s:i}", "name", name, "status", "error",
+	              "score", 0, "message", capped_message(reason, MESSAGE_CAP), "test_code",
+	              command, "filename", "", "line_no", 0, "duration", 0);
+	json_t *result = json_pack("{s:i, s:s, s:f, s:[o]}", "version", 1, "status", "error",
+	                           "max_score", max_score, "tests", test);
+	char *json = json_dumps(result, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(result);
+	return json;
+}
+
+static void write_runner(FILE *f, const char *exercise, const char *json)
+{
+	char *encoded = base64_encode((const unsigned char *)json, strlen(json));
+	for (const char *c = exercise; *c; c++)
+		fputc(toupper((unsigned char)*c), f);
+	fprintf(f, "_RESULTS=%s\n", encoded);
+	free(encoded);
+}
+
+static int close_output(FILE *f, const char *path, char *err, size_t errlen)
+{
+	if (!f || fclose(f) != 0) {
 		snprintf(err, errlen, "cannot write GITHUB_OUTPUT (%s)", path);
 		return -1;
 	}
 	return 0;
 }
 
-/* A table cell: one line, no '|' to break the row. */
-static void add_cell(struct text *t, const char *s)
+int github_write_outputs(const struct results *r, const char *const *exercises, int count,
+                         const char *src, const char *path, char *err, size_t errlen)
 {
-	char *clean = text_clean_utf8(s);
-	for (const char *c = clean; *c; c++) {
-		if (*c == '|')
-			text_add(t, "\\|");
-		else if (*c == '\n' || *c == '\r')
-			text_add(t, " ");
-		else
-			text_addn(t, c, 1);
-	}
-	free(clean);
-	text_add(t, " |");
-}
-
-static void add_exercise_rows(struct text *t, const struct results *r, const char *exercise)
-{
-	for (size_t i = 0; i < r->count; i++) {
-		const struct outcome *o = &r->items[i];
-		if (strcmp(o->exercise, exercise) != 0)
-			continue;
-		text_printf(t, "| %s | %g/%g | %s | ", o->passed ? "✅ pass" : "❌ fail", o->score,
-		            o->max_score, check_name(o->check));
-		add_cell(t, o->name);
-		text_add(t, "\n");
-	}
-}
-
-int github_write_summary(const struct results *r, const char *const *exercises, int count,
-                         const char *path, char *err, size_t errlen)
-{
-	struct text t = {0};
-	double max = 0, score = results_score(r, NULL, &max);
-	text_printf(&t, "## Grade: %g/%g\n\n| exercise | points |\n|---|---:|\n", score, max);
-	for (int i = 0; i < count; i++) {
-		double emax = 0, escore = results_score(r, exercises[i], &emax);
-		text_printf(&t, "| %s | %g/%g |\n", exercises[i], escore, emax);
-	}
-	for (int i = 0; i < count; i++) {
-		text_printf(&t,
-		            "\n### %s\n\n| result | points | check | test |\n|---|---:|---|---|\n",
-		            exercises[i]);
-		add_exercise_rows(&t, r, exercises[i]);
-	}
-	text_printf(&t, "\nSeed %llu: reproduce with `make grade SEED=%llu`.\n",
-	            (unsigned long long)r->seed, (unsigned long long)r->seed);
 	FILE *f = fopen(path, "a");
-	int rc = f && fputs(t.data, f) >= 0 ? 0 : -1;
-	if (f && fclose(f) != 0)
-		rc = -1;
-	if (rc != 0)
-		snprintf(err, errlen, "cannot append to GITHUB_STEP_SUMMARY (%s)", path);
-	text_free(&t);
-	return rc;
+	for (int i = 0; f && i < count; i++) {
+		char *json = github_runner_result(r, exercises[i], src);
+		write_runner(f, exercises[i], json);
+		free(json);
+	}
+	return close_output(f, path, err, errlen);
+}
+
+/* The exercise's points from its rubric; 1 when the rubric cannot be read,
+ * so that Classroom still shows its notice (it shows none for 0 points). */
+static double rubric_points(const char *root, const char *exercise)
+{
+	char path[4096], err[512];
+	snprintf(path, sizeof path, "%s/harness/%s/rubric.json", root, exercise);
+	struct rubric rubric;
+	double points = 0;
+	if (rubric_load(path, &rubric, err, sizeof err) == 0)
+		for (size_t i = 0; i < rubric.count; i++)
+			points += rubric.tests[i].points;
+	rubric_free(&rubric);
+	return points > 0 ? points : 1;
+}
+
+int github_write_errors(const char *root, const char *const *exercises, int count,
+                        const char *reason, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "a");
+	for (int i = 0; f && i < count; i++) {
+		char *json =
+		    github_error_result(exercises[i], rubric_points(root, exercises[i]), reason);
+		write_runner(f, exercises[i], json);
+		free(json);
+	}
+	return close_output(f, path, err, errlen);
 }

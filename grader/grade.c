@@ -184,6 +184,7 @@ static void done(void *context, size_t index, struct pool_job *job)
 	    .exercise = text_format("%s", e->g.exercise),
 	    .name = text_format("%s", t->name),
 	    .check = t->check,
+	    .kind = job->machine_failed ? OUTCOME_ENVIRONMENT : OUTCOME_GRADED,
 	    .passed = job->passed,
 	    .score = score,
 	    .max_score = t->points,

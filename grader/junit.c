@@ -4,8 +4,11 @@
  *
  * The de facto JUnit format: <testsuites> holding a <testsuite> per exercise
  * with tests/failures/errors/skipped/time counts, a <testcase> per rubric
- * test (classname "exercise.check"), and a <failure message= type=> whose
- * text is the evidence the student would read.  libxml2's writer does the
+ * test (classname "exercise.check", file the student's file and line the
+ * first line of it the evidence names, which annotation actions mark), and
+ * a <failure message= type=> whose text is the evidence the student would
+ * read; <skipped> for a test this machine could not measure, <error> for
+ * one the machine failed.  libxml2's writer does the
  * escaping; bytes XML 1.0 cannot carry at all (invalid UTF-8, control
  * characters a submission may print) become "?" first.
  */
@@ -58,11 +61,20 @@ static char *first_line(const char *output)
 	return line;
 }
 
+/* <failure>, <error> or <skipped>, by what the outcome says. */
+static const char *problem_element(const struct outcome *o)
+{
+	if (o->kind == OUTCOME_UNMEASURABLE)
+		return "skipped";
+	return o->kind == OUTCOME_ENVIRONMENT ? "error" : "failure";
+}
+
 static int write_failure(xmlTextWriterPtr w, const struct outcome *o)
 {
-	char *message = first_line(o->output);
+	char *reason = outcome_unmeasurable_reason(o);
+	char *message = reason ? reason : first_line(o->output);
 	char *body = xml_text(o->output);
-	int rc = xmlTextWriterStartElement(w, BAD_CAST "failure") < 0 ||
+	int rc = xmlTextWriterStartElement(w, BAD_CAST problem_element(o)) < 0 ||
 	                 attribute(w, "message", *message ? message : "failed") ||
 	                 attribute(w, "type", check_name(o->check)) ||
 	                 xmlTextWriterWriteString(w, BAD_CAST body) < 0 ||
@@ -74,17 +86,25 @@ static int write_failure(xmlTextWriterPtr w, const struct outcome *o)
 	return rc;
 }
 
-static int write_testcase(xmlTextWriterPtr w, const struct outcome *o)
+static bool flagged(const struct outcome *o)
 {
-	char classname[256];
+	return !o->passed || o->kind != OUTCOME_GRADED;
+}
+
+static int write_testcase(xmlTextWriterPtr w, const struct outcome *o, const char *src)
+{
+	char classname[256], file[4096];
 	snprintf(classname, sizeof classname, "%s.%s", o->exercise, check_name(o->check));
+	snprintf(file, sizeof file, "%s/%s/%s.c", src, o->exercise, o->exercise);
+	int line = outcome_line(o, file);
 	if (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
 	    attribute(w, "name", o->name) || attribute(w, "classname", classname) ||
+	    attribute(w, "file", file) || (line > 0 && count_attribute(w, "line", (size_t)line)) ||
 	    number_attribute(w, "time", o->seconds))
 		return -1;
-	if (!o->passed && write_failure(w, o))
+	if (flagged(o) && write_failure(w, o))
 		return -1;
-	if (o->passed && o->output && *o->output) {
+	if (!flagged(o) && o->output && *o->output) {
 		char *body = xml_text(o->output);
 		int rc = xmlTextWriterWriteElement(w, BAD_CAST "system-out", BAD_CAST body);
 		free(body);
@@ -117,53 +137,64 @@ static int write_properties(xmlTextWriterPtr w, const struct results *r, const c
 	           : 0;
 }
 
-static int write_suite(xmlTextWriterPtr w, const struct results *r, const char *exercise)
+/* Tests failed on their merits (exercise, or all when NULL). */
+static size_t failures_in(const struct results *r, const char *exercise)
 {
-	size_t tests = 0, failures = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < r->count; i++)
+		n += !r->items[i].passed && r->items[i].kind == OUTCOME_GRADED &&
+		     (!exercise || strcmp(r->items[i].exercise, exercise) == 0);
+	return n;
+}
+
+static int write_suite(xmlTextWriterPtr w, const struct results *r, const char *exercise,
+                       const char *src)
+{
+	size_t tests = 0;
 	double seconds = 0;
 	for (size_t i = 0; i < r->count; i++) {
 		if (strcmp(r->items[i].exercise, exercise) != 0)
 			continue;
 		tests++;
-		failures += !r->items[i].passed;
 		seconds += r->items[i].seconds;
 	}
 	if (xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0 ||
 	    attribute(w, "name", exercise) || count_attribute(w, "tests", tests) ||
-	    count_attribute(w, "failures", failures) || count_attribute(w, "errors", 0) ||
-	    count_attribute(w, "skipped", 0) || number_attribute(w, "time", seconds) ||
-	    write_properties(w, r, exercise))
+	    count_attribute(w, "failures", failures_in(r, exercise)) ||
+	    count_attribute(w, "errors", results_count_kind(r, exercise, OUTCOME_ENVIRONMENT)) ||
+	    count_attribute(w, "skipped", results_count_kind(r, exercise, OUTCOME_UNMEASURABLE)) ||
+	    number_attribute(w, "time", seconds) || write_properties(w, r, exercise))
 		return -1;
 	for (size_t i = 0; i < r->count; i++)
-		if (strcmp(r->items[i].exercise, exercise) == 0 && write_testcase(w, &r->items[i]))
+		if (strcmp(r->items[i].exercise, exercise) == 0 &&
+		    write_testcase(w, &r->items[i], src))
 			return -1;
 	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }
 
 static int write_document(xmlTextWriterPtr w, const struct results *r, const char *const *exercises,
-                          int count)
+                          int count, const char *src)
 {
-	size_t failures = 0;
-	for (size_t i = 0; i < r->count; i++)
-		failures += !r->items[i].passed;
 	if (xmlTextWriterSetIndent(w, 1) < 0 ||
 	    xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0 ||
 	    xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0 ||
 	    attribute(w, "name", "concurrency exercises") ||
-	    count_attribute(w, "tests", r->count) || count_attribute(w, "failures", failures) ||
-	    count_attribute(w, "errors", 0) || number_attribute(w, "time", r->seconds))
+	    count_attribute(w, "tests", r->count) ||
+	    count_attribute(w, "failures", failures_in(r, NULL)) ||
+	    count_attribute(w, "errors", results_count_kind(r, NULL, OUTCOME_ENVIRONMENT)) ||
+	    number_attribute(w, "time", r->seconds))
 		return -1;
 	for (int i = 0; i < count; i++)
-		if (write_suite(w, r, exercises[i]))
+		if (write_suite(w, r, exercises[i], src))
 			return -1;
 	return xmlTextWriterEndDocument(w) < 0 ? -1 : 0;
 }
 
-int junit_write(const struct results *r, const char *const *exercises, int count, const char *path,
-                char *err, size_t errlen)
+int junit_write(const struct results *r, const char *const *exercises, int count, const char *src,
+                const char *path, char *err, size_t errlen)
 {
 	xmlTextWriterPtr w = xmlNewTextWriterFilename(path, 0);
-	int rc = w ? write_document(w, r, exercises, count) : -1;
+	int rc = w ? write_document(w, r, exercises, count, src) : -1;
 	if (w)
 		xmlFreeTextWriter(w);
 	if (rc != 0)

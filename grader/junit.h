@@ -8,9 +8,10 @@
 
 #include <stddef.h>
 
-/* One <testsuite> per exercise, one <testcase> per rubric test, a <failure>
- * with the evidence for each failed one.  -1 with a reason in err. */
-int junit_write(const struct results *r, const char *const *exercises, int count, const char *path,
-                char *err, size_t errlen);
+/* One <testsuite> per exercise, one <testcase> per rubric test (file
+ * src/E/E.c, line where the evidence names one), a <failure> with the
+ * evidence for each failed one.  -1 with a reason in err. */
+int junit_write(const struct results *r, const char *const *exercises, int count, const char *src,
+                const char *path, char *err, size_t errlen);
 
 #endif

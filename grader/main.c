@@ -2,29 +2,38 @@
  * main.c -- the grader's command line.
  *
  *   grader [--root DIR] [--src DIR] [--json FILE] [--junit FILE] [--seed N] [--work DIR]
- *          [--verbose] [--checks LIST] [--stream FILE] EXERCISE...
+ *          [--verbose] [--checks LIST] [--stream FILE] [--gradescope FILE] EXERCISE...
  *
  * For drill mode: --checks build,functional grades only those checks (the
  * fast ones first); the default is every check of the rubric.  --stream
  * writes each test's outcome to FILE as one JSON line when it is known.
  *
+ * --gradescope writes Gradescope's results.json (instructors/gradescope).
+ *
  * Exit status: 0 whenever grading ran to the end, whatever the score;
  * 2 when the grader itself could not work (bad arguments, a tool missing,
- * a broken rubric), with a message that says what to do.
+ * a broken rubric, a ThreadSanitizer that cannot start) or the machine
+ * failed a run (out of memory), with a message that says what to do.
  *
  * Under GitHub Actions ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY set) it also
- * leaves the Classroom reporter its results and the job a summary table.
+ * leaves the Classroom reporter its results and the job a summary table:
+ * before grading, an "error" result for every exercise, replaced by the
+ * real one as each exercise is graded, so Classroom always shows a grade.
  */
 #include "build.h"
+#include "cpu_quota.h"
+#include "environment.h"
 #include "github.h"
 #include "grade.h"
 #include "grader.h"
+#include "gradescope.h"
 #include "junit.h"
 #include "landlock.h"
 #include "report.h"
 #include "results.h"
 #include "run.h"
 #include "seccomp_probe.h"
+#include "summary.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -39,7 +48,7 @@
 static const char usage[] =
     "usage: grader [--root DIR] [--src DIR] [--json FILE] [--junit FILE] [--seed N]\n"
     "              [--work DIR] [--verbose] [--checks build,functional,...]\n"
-    "              [--stream FILE] EXERCISE...\n"
+    "              [--stream FILE] [--gradescope FILE] EXERCISE...\n"
     "Normally run as: make grade [EX=\"balance deadlock\"] [SRC=dir] [JSON=file] [JUNIT=file]\n"
     "                            [SEED=n]\n";
 
@@ -153,7 +162,7 @@ static void choose_sandbox(struct grader_config *cfg, char *isolation, size_t le
 
 /* Where the results go besides the terminal. */
 struct outputs {
-	const char *json, *junit;
+	const char *json, *junit, *gradescope;
 };
 
 static const char *from_env(const char *name)
@@ -162,38 +171,82 @@ static const char *from_env(const char *name)
 	return value && *value ? value : NULL;
 }
 
-/* Writes every report asked for; 2 if any could not be written. */
-static int write_outputs(const struct outputs *out, const struct results *r, const char *src,
-                         const char *const *exercises, int count)
+/* Writes every report asked for; 2 if any could not be written, or if the
+ * machine failed a run (the instructor must see it). */
+static int write_outputs(const struct outputs *out, const struct results *r, const char *root,
+                         const char *src, const char *const *exercises, int count)
 {
 	char err[4608] = "";
-	const char *github_output = from_env("GITHUB_OUTPUT");
 	const char *step_summary = from_env("GITHUB_STEP_SUMMARY");
 	int failed =
 	    (out->json && results_write_json(r, out->json, err, sizeof err)) ||
-	    (out->junit && junit_write(r, exercises, count, out->junit, err, sizeof err)) ||
-	    (github_output &&
-	     github_write_outputs(r, exercises, count, src, github_output, err, sizeof err)) ||
+	    (out->junit && junit_write(r, exercises, count, src, out->junit, err, sizeof err)) ||
+	    (out->gradescope && gradescope_write(r, root, out->gradescope, err, sizeof err)) ||
 	    (step_summary &&
 	     github_write_summary(r, exercises, count, step_summary, err, sizeof err));
 	if (failed)
 		fprintf(stderr, "grader: %s\n", err);
-	return failed ? 2 : 0;
+	size_t broken = results_count_kind(r, NULL, OUTCOME_ENVIRONMENT);
+	if (broken)
+		fprintf(stderr,
+		        "grader: the machine failed %zu test%s (ERROR above): grade again "
+		        "where it has the resources (README, \"Resources\")\n",
+		        broken, broken == 1 ? "" : "s");
+	return failed || broken ? 2 : 0;
+}
+
+/* Classroom's result for exercises, as an error with reason (they are not
+ * graded, or not yet); Gradescope's file and the job summary say so too. */
+static void not_graded(const struct outputs *out, const char *root, const char *const *exercises,
+                       int count, const char *reason, bool stopped)
+{
+	char err[4608] = "";
+	const char *github_output = from_env("GITHUB_OUTPUT");
+	const char *step_summary = from_env("GITHUB_STEP_SUMMARY");
+	if ((github_output &&
+	     github_write_errors(root, exercises, count, reason, github_output, err, sizeof err)) ||
+	    (stopped && step_summary &&
+	     github_write_summary_stopped(reason, step_summary, err, sizeof err)) ||
+	    (stopped && out->gradescope &&
+	     gradescope_write_stopped(reason, out->gradescope, err, sizeof err)))
+		fprintf(stderr, "grader: %s\n", err);
+}
+
+/* The exercise's real Classroom result, in place of its error. */
+static void graded(const struct results *r, const char *src, const char *exercise)
+{
+	char err[4608] = "";
+	const char *github_output = from_env("GITHUB_OUTPUT");
+	if (github_output &&
+	    github_write_outputs(r, &exercise, 1, src, github_output, err, sizeof err))
+		fprintf(stderr, "grader: %s\n", err);
+}
+
+/* Says when this machine cannot measure speedup: fewer than 2 usable CPUs. */
+static void warn_cpus(void)
+{
+	char why[512];
+	unsigned cpus = cpu_quota_usable(why, sizeof why);
+	if (cpus >= 2)
+		return;
+	char text[1024];
+	snprintf(text, sizeof text,
+	         "only %u usable CPU (%s): tests that measure parallel speedup are left out of "
+	         "the score here (0 of 0 points); give the grader 2 CPUs or more "
+	         "(README, \"Resources\")",
+	         cpus, why);
+	report_warning(text);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option options[] = {{"root", required_argument, NULL, 'r'},
-	                                        {"src", required_argument, NULL, 's'},
-	                                        {"json", required_argument, NULL, 'j'},
-	                                        {"junit", required_argument, NULL, 'J'},
-	                                        {"seed", required_argument, NULL, 'S'},
-	                                        {"work", required_argument, NULL, 'w'},
-	                                        {"verbose", no_argument, NULL, 'v'},
-	                                        {"checks", required_argument, NULL, 'c'},
-	                                        {"stream", required_argument, NULL, 'o'},
-	                                        {"help", no_argument, NULL, 'h'},
-	                                        {NULL, 0, NULL, 0}};
+	static const struct option options[] = {
+	    {"root", required_argument, NULL, 'r'},   {"src", required_argument, NULL, 's'},
+	    {"json", required_argument, NULL, 'j'},   {"junit", required_argument, NULL, 'J'},
+	    {"seed", required_argument, NULL, 'S'},   {"work", required_argument, NULL, 'w'},
+	    {"verbose", no_argument, NULL, 'v'},      {"checks", required_argument, NULL, 'c'},
+	    {"stream", required_argument, NULL, 'o'}, {"gradescope", required_argument, NULL, 'G'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	const char *root = ".", *work = NULL, *stream = NULL;
 	struct outputs out = {0};
 	struct grader_config cfg = {.src = "exercises", .seed = 0};
@@ -231,6 +284,9 @@ int main(int argc, char **argv)
 		case 'o':
 			stream = optarg;
 			break;
+		case 'G':
+			out.gradescope = optarg;
+			break;
 		case 'S': {
 			char *end;
 			cfg.seed = strtoull(optarg, &end, 10);
@@ -260,6 +316,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cfg.root = root_abs;
+	const char *const *exercises = (const char *const *)argv + optind;
+	int count = argc - optind;
+	not_graded(&out, root_abs, exercises, count,
+	           "not graded: the grader stopped before grading this exercise (the Grade step's "
+	           "log says why)",
+	           false);
 	if (work) {
 		snprintf(work_abs, sizeof work_abs, "%s", work);
 	} else {
@@ -285,8 +347,13 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (check_tools())
+	if (check_tools()) {
+		not_graded(&out, root_abs, exercises, count,
+		           "not graded: a tool the grader needs is missing on the grading machine "
+		           "(the Grade step's log names it)",
+		           true);
 		return 2;
+	}
 	if (stream && !(cfg.stream = fopen(stream, "w"))) {
 		fprintf(stderr, "grader: cannot write %s\n", stream);
 		return 2;
@@ -295,24 +362,32 @@ int main(int argc, char **argv)
 		cfg.seed = (uint64_t)time(NULL) % 1000000 + 1;
 
 	run_init();
+	char err[8192] = "";
+	if ((!cfg.checks || (cfg.checks & 1u << CHECK_TSAN)) &&
+	    environment_check_tsan(&cfg, err, sizeof err) != 0) {
+		fprintf(stderr, "grader: %s\n", err);
+		not_graded(&out, root_abs, exercises, count, err, true);
+		return 2;
+	}
 	report_init();
 	char isolation[2048];
 	choose_sandbox(&cfg, isolation, sizeof isolation);
 	report_header(cfg.src, (unsigned long long)cfg.seed, isolation);
+	warn_cpus();
 	struct results results = {.seed = cfg.seed};
 	double start = monotonic_now();
-	char err[8192] = "";
-	for (int i = optind; i < argc; i++) {
-		if (grade_exercise(&cfg, argv[i], &results, err, sizeof err) != 0) {
+	for (int i = 0; i < count; i++) {
+		if (grade_exercise(&cfg, exercises[i], &results, err, sizeof err) != 0) {
 			fprintf(stderr, "\ngrader: %s\n", err);
+			not_graded(&out, root_abs, exercises + i, count - i, err, true);
 			results_free(&results);
 			return 2;
 		}
+		graded(&results, cfg.src, exercises[i]);
 	}
 	results.seconds = monotonic_now() - start;
-	report_summary(&results, (const char *const *)argv + optind, argc - optind);
-	int rc = write_outputs(&out, &results, cfg.src, (const char *const *)argv + optind,
-	                       argc - optind);
+	report_summary(&results, exercises, count);
+	int rc = write_outputs(&out, &results, root_abs, cfg.src, exercises, count);
 	results_free(&results);
 	if (cfg.stream)
 		fclose(cfg.stream);

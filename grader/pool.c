@@ -5,10 +5,14 @@
  * machine's cores; each runs in a forked copy of the grader, which becomes
  * a child subreaper of its own so that whatever a submission leaves behind
  * is cleaned up inside that job and never touches another job's processes.
- * A job reports one byte (1 passed, 0 failed) then its text, on a pipe.
+ * A job reports one byte (1 passed, 0 failed, E failed while the machine
+ * ran out of memory) then its text, on a pipe.  A job that dies before it
+ * reports failed for the machine too: never the student's points.
  */
 #include "pool.h"
 
+#include "cpu_quota.h"
+#include "environment.h"
 #include "run.h"
 
 #include <errno.h>
@@ -22,11 +26,8 @@
 
 int pool_cpus(void)
 {
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof set, &set) != 0)
-		return 1;
-	int n = CPU_COUNT(&set);
-	return n > 0 ? n : 1;
+	char why[8192];
+	return (int)cpu_quota_usable(why, sizeof why);
 }
 
 static void write_all(int fd, const char *data, size_t len)
@@ -58,10 +59,14 @@ int pool_start(struct pool_job *job, bool (*fn)(void *arg, struct text *out), vo
 	if (pid == 0) {
 		close(fds[0]);
 		run_init();
-		struct text out = {0};
+		struct text out = {0}, report = {0};
+		unsigned long kills = environment_oom_kills();
 		char verdict = fn(arg, &out) ? '1' : '0';
+		if (verdict == '0' && environment_out_of_memory(kills, &report))
+			verdict = 'E';
+		text_add(&report, out.data ? out.data : "");
 		write_all(fds[1], &verdict, 1);
-		write_all(fds[1], out.data ? out.data : "", out.len);
+		write_all(fds[1], report.data, report.len);
 		_exit(0);
 	}
 	close(fds[1]);
@@ -92,12 +97,15 @@ static void finish(struct pool_job *job)
 	job->seconds = monotonic_now() - job->started;
 	const char *r = job->report.data;
 	job->passed = r && r[0] == '1';
-	if (r && (r[0] == '1' || r[0] == '0')) {
+	job->machine_failed = !r || !strchr("10", r[0]);
+	if (r && strchr("10E", r[0])) {
 		memmove(job->report.data, r + 1, job->report.len);
 		job->report.len--;
 	} else {
-		text_add(&job->report, "grader error: the grading job died before it reported; "
-		                       "please report this with the seed\n");
+		text_add(&job->report,
+		         "grader error: the grading job died before it reported "
+		         "(out of memory?); this verdict is the machine's, not one on "
+		         "your code\n");
 	}
 }
 

@@ -14,10 +14,13 @@ struct pool_job {
 	int fd;    /* the child's report */
 	struct text report;
 	bool passed;
+	bool machine_failed; /* failed for the machine (out of memory, the job died):
+	                        not a verdict on the submission */
 	double started, seconds;
 };
 
-/* Number of CPUs the grader may use (sched_getaffinity), at least 1. */
+/* Number of CPUs the grader may use (sched_getaffinity and the CPU quota,
+ * see harness/common/cpu_quota.h), at least 1. */
 int pool_cpus(void);
 
 /* Starts fn(arg, out) in a child process; its result and text come back

@@ -40,6 +40,11 @@ void report_header(const char *src, unsigned long long seed, const char *isolati
 	printf("%sisolation: %s%s\n", DIM, isolation, RESET);
 }
 
+void report_warning(const char *text)
+{
+	printf("%sWARNING: %s%s\n", YELLOW, text, RESET);
+}
+
 void report_exercise_start(const char *exercise)
 {
 	printf("\n%s== %s ==%s\n", BOLD, exercise, RESET);
@@ -71,13 +76,30 @@ static void indented(const char *text, const char *style)
 	}
 }
 
+/* SKIP: not measurable here; ERROR: the machine failed the run. */
+static const char *label(const struct outcome *o, const char **style)
+{
+	if (o->kind == OUTCOME_UNMEASURABLE) {
+		*style = YELLOW;
+		return "SKIP";
+	}
+	if (o->kind == OUTCOME_ENVIRONMENT) {
+		*style = YELLOW;
+		return "ERROR";
+	}
+	*style = o->passed ? GREEN : RED;
+	return o->passed ? "PASS" : "FAIL";
+}
+
 void report_test(const struct outcome *o)
 {
 	clear_progress();
-	printf("  %s%s%s %5g/%-4g %-10s %s\n", o->passed ? GREEN : RED, o->passed ? "PASS" : "FAIL",
-	       RESET, o->score, o->max_score, check_name(o->check), o->name);
+	const char *style;
+	const char *verdict = label(o, &style);
+	printf("  %s%-4s%s %5g/%-4g %-10s %s\n", style, verdict, RESET, o->score, o->max_score,
+	       check_name(o->check), o->name);
 	if (o->output && *o->output)
-		indented(o->output, o->passed ? DIM : "");
+		indented(o->output, o->passed && o->kind == OUTCOME_GRADED ? DIM : "");
 }
 
 void report_exercise_end(const struct results *r, const char *exercise)
@@ -97,4 +119,14 @@ void report_summary(const struct results *r, const char *const *exercises, int c
 	double max = 0, score = results_score(r, NULL, &max);
 	printf("  %s%-10s %5g/%-5g%s   (%.1f s, seed %llu)\n", BOLD, "total", score, max, RESET,
 	       r->seconds, (unsigned long long)r->seed);
+	size_t skipped = results_count_kind(r, NULL, OUTCOME_UNMEASURABLE);
+	size_t broken = results_count_kind(r, NULL, OUTCOME_ENVIRONMENT);
+	if (skipped)
+		printf("%sWARNING: %zu test%s could not be measured on this machine (SKIP): they "
+		       "count 0 of 0 points.%s\n",
+		       YELLOW, skipped, skipped == 1 ? "" : "s", RESET);
+	if (broken)
+		printf("%sWARNING: the machine failed %zu test%s (ERROR): grade again where it has "
+		       "the resources.%s\n",
+		       YELLOW, broken, broken == 1 ? "" : "s", RESET);
 }

@@ -9,6 +9,8 @@
 /* Colour only on a terminal and without NO_COLOR. */
 void report_init(void);
 void report_header(const char *src, unsigned long long seed, const char *isolation);
+/* A line under the header about the machine (too few CPUs, ...). */
+void report_warning(const char *text);
 void report_exercise_start(const char *exercise);
 /* A transient line saying what runs now (terminal only). */
 void report_progress(const char *exercise, const char *what);

@@ -74,6 +74,25 @@ static int fail(char *err, size_t len, const char *fmt, ...)
 	return -1;
 }
 
+/* Gradescope's visibility of the test: a typo would show a hidden test. */
+static int read_visibility(const char *path, json_t *entry, struct rubric_test *t, char *err,
+                           size_t errlen)
+{
+	static const char *const visibilities[] = {"hidden", "after_due_date", "after_published",
+	                                           "visible"};
+	json_t *value = json_object_get(entry, "visibility");
+	if (!value)
+		return 0;
+	const char *v = json_string_value(value);
+	if (!v || lookup(v, visibilities, 4) < 0)
+		return fail(err, errlen,
+		            "%s: test \"%s\": \"visibility\" must be hidden, after_due_date, "
+		            "after_published or visible",
+		            path, t->name);
+	t->visibility = strdup(v);
+	return 0;
+}
+
 static int read_test(const char *path, size_t i, json_t *entry, struct rubric_test *t, char *err,
                      size_t errlen)
 {
@@ -117,7 +136,7 @@ static int read_test(const char *path, size_t i, json_t *entry, struct rubric_te
 	t->valgrind = copy_strings(entry, "valgrind");
 	t->forbid_why = copy_string(entry, "forbid_why");
 	t->require_why = copy_string(entry, "require_why");
-	return 0;
+	return read_visibility(path, entry, t, err, errlen);
 }
 
 int rubric_load(const char *path, struct rubric *r, char *err, size_t errlen)
@@ -168,6 +187,7 @@ void rubric_free(struct rubric *r)
 		free_strings(t->valgrind);
 		free(t->forbid_why);
 		free(t->require_why);
+		free(t->visibility);
 	}
 	free(r->tests);
 	free(r->exercise);

@@ -33,6 +33,8 @@ struct rubric_test {
 	char **forbid, **require; /* rules: symbol patterns, NULL-terminated */
 	char **valgrind;          /* extra Valgrind options for a helgrind check */
 	char *forbid_why, *require_why;
+	char *visibility; /* Gradescope's: hidden, after_due_date, after_published,
+	                     visible; NULL: Gradescope's default (visible) */
 };
 
 struct rubric {

@@ -85,6 +85,7 @@ void schedule_run(const struct schedule *s)
 				alone_running = alone;
 			} else {
 				text_add(&jobs[i].report, "grader error: cannot start a job\n");
+				jobs[i].machine_failed = true;
 				done[i] = true;
 			}
 		}

@@ -12,7 +12,7 @@ if [ -e "$dest" ] && [ -n "$(ls -A "$dest" 2>/dev/null)" ]; then
 	exit 2
 fi
 mkdir -p "$dest/.github/workflows"
-cp -R exercises harness grader drill Makefile .clang-format "$dest/"
+cp -R exercises harness grader drill protocol Makefile .clang-format "$dest/"
 cp .github/workflows/classroom.yml "$dest/.github/workflows/"
 cp instructors/README.student.md "$dest/README.md"
 printf '/build/\n*.o\nresults.json\n.progress\nexercises/*/*.bak\n' >"$dest/.gitignore"

@@ -4,7 +4,12 @@
 #   the workflows (yamllint, and the shape Classroom needs, parsed by yq);
 #   the reporter's runner result the grader leaves in $GITHUB_OUTPUT,
 #   decoded and compared field by field with the results JSON; the job
-#   summary; the JUnit XML against tests/junit.xsd;
+#   summary with its evidence blocks; the JUnit XML against tests/junit.xsd,
+#   with file= on every test case;
+#   a submission that floods its output and crashes: every runner result
+#   stays under 64 KiB, decodes, and carries the points of the results JSON;
+#   the grader with a tool missing from PATH: an "error" result for every
+#   runner all the same;
 #   the Gradescope zip, run against a fake /autograder tree;
 #   the student template: it grades its stub and holds no solution text;
 #   grade-class on three students, one of them hostile, and the gradebook
@@ -19,7 +24,7 @@ trap 'rm -rf "$tmp"' EXIT
 exercises=$(make -s --no-print-directory print-exercises)
 for tool in yamllint yq jq xmllint zip unzip; do
 	if ! command -v "$tool" >/dev/null; then
-		echo "instructors_test: $tool not found; run: sh grader/install-deps.sh" >&2
+		echo "instructors_test: $tool not found; run: sh grader/install-deps.sh --tests" >&2
 		exit 1
 	fi
 done
@@ -58,6 +63,25 @@ workflows() {
 		and ([$s[] | select((.run // "") | test("sysctl -w vm.mmap_rnd_bits=28"))] | length) == 1
 		and ([$s[] | select((.run // "") | test("make grade"))] | length) == 1
 		and ([$s[] | select(.id == "grade")] | length) == 1' "$tmp/classroom.json"
+	check "classroom.yml: grades exercises/ whatever folders the repository holds" holds '
+		[.jobs["run-autograding-tests"].steps[] | select((.run // "") | test("make grade"))][0].run
+		| test("SRC|solutions") | not' "$tmp/classroom.json"
+	check "classroom.yml: pending error results first, and the reporter runs even after a failure" holds '
+		.jobs["run-autograding-tests"].steps as $s
+		| ($s[] | select(.id == "grade") | .run) == "sh grader/classroom-pending.sh && make grade"
+		and $s[-1].if == "always()"' "$tmp/classroom.json"
+	: >"$tmp/pending"
+	GITHUB_OUTPUT=$tmp/pending sh grader/classroom-pending.sh
+	check "classroom-pending.sh: an error result per runner, worth its rubric's points" sh -c '
+		for e in '"$exercises"'; do
+			E=$(echo "$e" | tr a-z A-Z)
+			sed -n "s/^${E}_RESULTS=//p" "$1" | base64 -d | jq -e --argjson max \
+				"$(jq "[.tests[].points] | add" "harness/$e/rubric.json")" "
+				.version == 1 and .status == \"error\" and .max_score == \$max
+				and (.tests | length) == 1 and .tests[0].status == \"error\"
+				and .tests[0].score == 0 and (.tests[0].message | test(\"Grade step\"))" \
+				>/dev/null || { echo "$e: wrong pending result"; exit 1; }
+		done' sh "$tmp/pending"
 	check "classroom.yml: the reporter gets one runner per exercise, from the grade step" holds '
 		.jobs["run-autograding-tests"].steps[-1] as $r
 		| $r.uses == "classroom-resources/autograding-grading-reporter@v1"
@@ -65,14 +89,21 @@ workflows() {
 		and ($r.env | to_entries | all(.value == "${{steps.grade.outputs." + .key + "}}"))
 		and ($r.env | keys | sort) == ("'"$runners"'" | split(",")
 			| map(ascii_upcase + "_RESULTS") | sort)' "$tmp/classroom.json"
-	check "ci.yml: runs make test on push" holds '
+	check "ci.yml: runs make test on push, with the test tools installed" holds '
 		(.on | index("push")) != null
-		and ([.jobs[].steps[] | select(.run == "make test")] | length) == 1' "$tmp/ci.json"
+		and ([.jobs[].steps[] | select(.run == "make test")] | length) == 1
+		and ([.jobs.test.steps[] | select(.run == "sh grader/install-deps.sh --tests")]
+		     | length) == 1' "$tmp/ci.json"
+	check "ci.yml: grades solutions/ explicitly and requires full marks" holds '
+		[.jobs[].steps[] | .run // ""] as $runs
+		| ($runs | map(select(test("make grade SRC=solutions"))) | length) == 1
+		and ($runs | map(select(test("score == .max_score"))) | length) == 1' "$tmp/ci.json"
 }
 
-# The runner result for balance, decoded from the GITHUB_OUTPUT file.
+# The runner result for balance, decoded from the GITHUB_OUTPUT file: the
+# last one, as GitHub keeps the last value of an output.
 decode_runner() {
-	sed -n 's/^BALANCE_RESULTS=//p' "$1" | base64 -d >"$2"
+	sed -n 's/^BALANCE_RESULTS=//p' "$1" | tail -n 1 | base64 -d >"$2"
 }
 
 github_outputs() {
@@ -82,9 +113,12 @@ github_outputs() {
 	GITHUB_OUTPUT=$tmp/github_output GITHUB_STEP_SUMMARY=$tmp/summary \
 		make -s grade EX=balance JSON="$tmp/results.json" JUNIT="$tmp/junit.xml" \
 		>"$tmp/grade.log" 2>&1
-	check "one BALANCE_RESULTS line, valid base64 of JSON" \
-		sh -c "[ \$(grep -c '^BALANCE_RESULTS=' '$tmp/github_output') -eq 1 ] &&
-			sed -n 's/^BALANCE_RESULTS=//p' '$tmp/github_output' | base64 -d | jq -e . "
+	check "BALANCE_RESULTS: an error result before grading, then the graded one" \
+		sh -c "[ \$(grep -c '^BALANCE_RESULTS=' '$tmp/github_output') -eq 2 ] &&
+			sed -n 's/^BALANCE_RESULTS=//p' '$tmp/github_output' | head -n 1 | base64 -d |
+				jq -e '.status == \"error\" and .max_score == 100' >/dev/null &&
+			sed -n 's/^BALANCE_RESULTS=//p' '$tmp/github_output' | tail -n 1 | base64 -d |
+				jq -e '.status != \"error\"' >/dev/null"
 	decode_runner "$tmp/github_output" "$tmp/runner.json"
 	check "runner result: version, status, max_score, one test per rubric line" jq -e \
 		--slurpfile r "$tmp/results.json" '
@@ -100,7 +134,9 @@ github_outputs() {
 		                            "score", "status", "test_code"]
 		     and $t.name == $g.name and $t.score == $g.score and $t.message == $g.output
 		     and $t.status == (if $g.status == "passed" then "pass" else "fail" end)
-		     and $t.line_no == 0 and $t.filename == "exercises/balance/balance.c"
+		     and $t.line_no == (([$t.message | match("exercises/balance/balance.c:([0-9]+)")
+		                          | .captures[0].string | tonumber] + [0])[0])
+		     and $t.filename == "exercises/balance/balance.c"
 		     and $t.test_code == "make grade EX=balance SEED=\($r.seed)"
 		     and ($t.duration | type) == "number" and $t.duration >= 0]
 		| all' "$tmp/runner.json"
@@ -111,8 +147,13 @@ github_outputs() {
 		score=\$(jq '.score' '$tmp/results.json'); max=\$(jq '.max_score' '$tmp/results.json')
 		grep -qx \"## Grade: \$score/\$max\" '$tmp/summary' &&
 		[ \$(grep -c '^| [^|]* \(pass\|fail\) |' '$tmp/summary') -eq \$(jq '.tests | length' '$tmp/results.json') ]"
+	check "job summary: a <details> block with the evidence per failed test" sh -c "
+		[ \$(grep -c '^<details><summary>❌ fail' '$tmp/summary') -eq \$(jq '[.tests[] | select(.status == \"failed\")] | length' '$tmp/results.json') ] &&
+		[ \$(grep -c '^<pre>\$' '$tmp/summary') -eq \$(grep -c '^<details>' '$tmp/summary') ]"
 	check "JUnit: valid against tests/junit.xsd" xmllint --noout --schema tests/junit.xsd \
 		"$tmp/junit.xml"
+	check "JUnit: every test case names the student's file" sh -c "
+		[ \$(xmllint --xpath 'count(//testcase[@file=\"exercises/balance/balance.c\"])' '$tmp/junit.xml') -eq \$(jq '.tests | length' '$tmp/results.json') ]"
 	check "JUnit: a suite for balance, a case per test, a failure per failed test" sh -c "
 		x() { xmllint --xpath \"\$1\" '$tmp/junit.xml'; }
 		[ \$(x 'count(/testsuites/testsuite)') -eq 1 ] &&
@@ -137,10 +178,17 @@ gradescope() {
 	cp solutions/balance/balance.c "$root/submission/upload/"
 	(cd "$root" && AUTOGRADER_ROOT=$root EX=balance ./run_autograder >"$tmp/gradescope.log" 2>&1)
 	check "run_autograder grades the submission into results/results.json" holds '
-		.score == .max_score and .max_score > 0 and (.tests | length) > 0
+		.score == .extra_data.max_score and .score > 0 and (.tests | length) > 0
 		and (.tests | all(has("name") and has("score") and has("max_score")
 		                  and has("output") and .status == "passed"))' \
 		"$root/results/results.json"
+	check "results.json holds only the fields of Gradescope's spec (ours under extra_data)" holds '
+		(keys - ["score", "execution_time", "output", "output_format", "test_output_format",
+		         "test_name_format", "visibility", "stdout_visibility", "extra_data", "tests",
+		         "leaderboard"]) == []
+		and (.tests | all(keys - ["score", "max_score", "status", "name", "name_format",
+		                          "number", "output", "output_format", "tags", "visibility",
+		                          "extra_data"] == []))' "$root/results/results.json"
 }
 
 template() {
@@ -231,8 +279,80 @@ grade_class() {
 		sh -c "grep -v '^mallory,' '$tmp/gradebook.csv' | cmp - '$tmp/merged.csv'"
 }
 
+# A submission that prints one endless line, then crashes, in every function.
+flood_and_crash() {
+	echo "== a submission that floods its output and crashes"
+	mkdir -p "$tmp/flood/balance"
+	cat >"$tmp/flood/balance/balance.c" <<-'EOF'
+		/* Hostile: 800 KB on one line, bytes JSON must escape, then a crash. */
+		#include "balance.h"
+		#include <signal.h>
+		#include <stdio.h>
+		#include <string.h>
+		static void flood(void)
+		{
+			char line[4096];
+			memset(line, 'A', sizeof line - 1);
+			line[sizeof line - 1] = '\0';
+			for (int i = 0; i < 200; i++)
+				fputs(line, stdout);
+			fputs("\x01\xff\"\\<&>", stdout);
+			fflush(stdout);
+			raise(SIGSEGV);
+		}
+		void balance_set(long value) { (void)value; flood(); }
+		long balance_get(void) { flood(); return 0; }
+		void balance_deposit(long amount) { (void)amount; flood(); }
+		void balance_withdraw(long amount) { (void)amount; flood(); }
+		bool balance_try_withdraw(long amount) { (void)amount; flood(); return false; }
+	EOF
+	chmod -R a+rX "$tmp/flood"
+	: >"$tmp/flood_output"
+	GITHUB_OUTPUT=$tmp/flood_output build/grader/grader --root . --src "$tmp/flood" \
+		--json "$tmp/flood.json" balance >"$tmp/flood.log" 2>&1
+	check "every BALANCE_RESULTS line is under 64 KiB" awk -F= '
+		/^BALANCE_RESULTS=/ { n++; if (length($0) >= 65536) bad = 1 }
+		END { exit !(n == 2 && !bad) }' "$tmp/flood_output"
+	decode_runner "$tmp/flood_output" "$tmp/flood_runner.json"
+	check "it decodes, with the points and statuses of the results JSON" jq -e \
+		--slurpfile r "$tmp/flood.json" '$r[0] as $r
+		| .max_score == $r.max_score and ([.tests[].score] | add) == $r.score
+		and [.tests[].status] == [$r.tests[] | if .status == "passed" then "pass" else "fail" end]
+		and $r.score < $r.max_score' "$tmp/flood_runner.json"
+	check "cut messages say so, and point to the Grade step's log" jq -e '
+		[.tests[].message | select(test("more bytes cut"))] | length > 0' \
+		"$tmp/flood_runner.json"
+}
+
+# The grader run where valgrind is not on PATH.
+tool_missing() {
+	echo "== the grader with a tool missing"
+	mkdir -p "$tmp/bin"
+	for tool in gcc clang objcopy nm addr2line make sh; do
+		ln -sf "$(command -v "$tool")" "$tmp/bin/$tool"
+	done
+	: >"$tmp/missing_output"
+	# shellcheck disable=SC2086 # one word per exercise
+	PATH=$tmp/bin GITHUB_OUTPUT=$tmp/missing_output build/grader/grader --root . \
+		$exercises >"$tmp/missing.log" 2>&1
+	echo $? >"$tmp/missing.rc"
+	check "it exits non-zero, naming valgrind" sh -c "
+		[ \$(cat '$tmp/missing.rc') -ne 0 ] && grep -q 'valgrind not found' '$tmp/missing.log'"
+	check "every runner gets an error result worth its exercise, with the reason" sh -c '
+		for e in '"$exercises"'; do
+			E=$(echo "$e" | tr a-z A-Z)
+			sed -n "s/^${E}_RESULTS=//p" "$1" | tail -n 1 | base64 -d | jq -e --argjson max \
+				"$(jq "[.tests[].points] | add" "harness/$e/rubric.json")" "
+				.status == \"error\" and .max_score == \$max and .tests[0].score == 0
+				and (.tests[0].message | test(\"tool\"))" >/dev/null ||
+				{ echo "$e: no error result"; exit 1; }
+		done' sh "$tmp/missing_output"
+}
+
 workflows
 github_outputs
+flood_and_crash
+tool_missing
 gradescope
 template
 grade_class

@@ -215,9 +215,9 @@ START_TEST(results_json_escapes_anything_a_submission_prints)
 	struct results res = {.seed = 42, .seconds = 1.5};
 	const char nasty[] = "quote \" backslash \\ newline \n tab \t bell \a high \xff\xfe end";
 	results_add(&res, (struct outcome){strdup("balance"), strdup("t \"1\""), CHECK_TSAN, false,
-	                                   0, 10, 0.25, strdup(nasty)});
+	                                   0, 10, 0.25, strdup(nasty), OUTCOME_GRADED});
 	results_add(&res, (struct outcome){strdup("balance"), strdup("t2"), CHECK_BUILD, true, 5, 5,
-	                                   0.5, strdup("")});
+	                                   0.5, strdup(""), OUTCOME_GRADED});
 	char *path = write_temp("");
 	char err[256];
 	ck_assert_int_eq(results_write_json(&res, path, err, sizeof err), 0);

@@ -4,10 +4,14 @@
  *
  * tests/instructors_test.sh checks them end to end on a real grading; these
  * feed them what a real grading rarely produces: bytes that are not UTF-8,
- * control characters, '|' and quotes in names, an exercise with no points.
+ * control characters, '|' and quotes in names, an exercise with no points,
+ * megabytes of evidence, a test this machine cannot measure, a leaderboard
+ * figure, a rubric's visibility.
  */
 #include "github.h"
+#include "gradescope.h"
 #include "junit.h"
+#include "summary.h"
 #include "text.h"
 
 #include <check.h>
@@ -16,6 +20,7 @@
 #include <libxml/xpath.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static struct outcome outcome(const char *exercise, const char *name, bool passed, double points,
@@ -155,7 +160,7 @@ START_TEST(junit_parses_whatever_the_submission_printed)
 	sample(&r);
 	char *path = temp_file(), err[256];
 	const char *exercises[] = {"balance", "zombie"};
-	ck_assert_int_eq(junit_write(&r, exercises, 2, path, err, sizeof err), 0);
+	ck_assert_int_eq(junit_write(&r, exercises, 2, "src", path, err, sizeof err), 0);
 	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
 	ck_assert_msg(doc != NULL, "the JUnit file is not well-formed XML");
 	ck_assert(xpath_number(doc, "count(/testsuites/testsuite)") == 2);
@@ -169,6 +174,245 @@ START_TEST(junit_parses_whatever_the_submission_printed)
 	xmlFreeDoc(doc);
 	unlink(path);
 	free(path);
+	results_free(&r);
+}
+END_TEST
+
+/* A decoded runner result's JSON, or a failed check. */
+static json_t *parse(const char *text)
+{
+	json_error_t error;
+	json_t *root = json_loads(text, 0, &error);
+	ck_assert_msg(root != NULL, "not JSON: %s", error.text);
+	return root;
+}
+
+START_TEST(runner_result_stays_under_60_kib_whatever_was_printed)
+{
+	struct results r = {.seed = 5};
+	size_t huge = 3 << 20;
+	for (int i = 0; i < 12; i++) {
+		char *flood = malloc(huge + 1);
+		memset(flood, i % 2 ? 'A' : '\x01', huge);
+		flood[huge] = '\0';
+		char name[32];
+		snprintf(name, sizeof name, "test %d", i);
+		struct outcome o = outcome("balance", name, false, 10, "");
+		free(o.output);
+		o.output = flood;
+		results_add(&r, o);
+	}
+	char *text = github_runner_result(&r, "balance", "exercises");
+	char *encoded = base64_encode((const unsigned char *)text, strlen(text));
+	ck_assert_uint_le(strlen(encoded), 60 * 1024);
+	json_t *root = parse(text);
+	json_t *tests = json_object_get(root, "tests");
+	ck_assert_int_eq(json_array_size(tests), 12);
+	ck_assert(json_number_value(json_object_get(root, "max_score")) == 120);
+	const char *message =
+	    json_string_value(json_object_get(json_array_get(tests, 1), "message"));
+	ck_assert_ptr_nonnull(
+	    strstr(message, "more bytes cut: the whole evidence is in the Grade"));
+	json_decref(root);
+	free(encoded);
+	free(text);
+	results_free(&r);
+}
+END_TEST
+
+START_TEST(error_result_is_worth_the_exercise_with_the_reason)
+{
+	char *text = github_error_result("zombie", 100, "ThreadSanitizer cannot start");
+	json_t *root = parse(text);
+	ck_assert_str_eq(json_string_value(json_object_get(root, "status")), "error");
+	ck_assert(json_number_value(json_object_get(root, "max_score")) == 100);
+	json_t *test = json_array_get(json_object_get(root, "tests"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(test, "status")), "error");
+	ck_assert(json_number_value(json_object_get(test, "score")) == 0);
+	ck_assert_str_eq(json_string_value(json_object_get(test, "message")),
+	                 "ThreadSanitizer cannot start");
+	json_decref(root);
+	free(text);
+}
+END_TEST
+
+/* A passed timing test whose harness said it could not measure. */
+static struct outcome unmeasured(void)
+{
+	struct outcome o = outcome("saturate", "speedup", true, 25,
+	                           "usable CPUs: 1\nunmeasurable here: speedup needs 2 CPUs\n");
+	o.check = CHECK_TIMING;
+	return o;
+}
+
+START_TEST(unmeasurable_test_counts_nothing_and_says_why_everywhere)
+{
+	struct results r = {.seed = 9};
+	results_add(&r, unmeasured());
+	/* The same line printed by a failing submission is not believed. */
+	struct outcome forged = outcome("saturate", "balance", false, 15,
+	                                "its last output:\nunmeasurable here: trust me\n");
+	forged.check = CHECK_TIMING;
+	results_add(&r, forged);
+	ck_assert_int_eq(r.items[0].kind, OUTCOME_UNMEASURABLE);
+	ck_assert(r.items[0].score == 0 && r.items[0].max_score == 0);
+	ck_assert_int_eq(r.items[1].kind, OUTCOME_GRADED);
+	ck_assert(r.items[1].max_score == 15);
+	char *path = temp_file(), err[256];
+	const char *exercises[] = {"saturate"};
+	ck_assert_int_eq(junit_write(&r, exercises, 1, "src", path, err, sizeof err), 0);
+	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+	ck_assert(xpath_number(doc, "count(//testcase/skipped[@message='speedup needs 2 CPUs'])") ==
+	          1);
+	ck_assert(xpath_number(doc, "/testsuites/testsuite/@skipped") == 1);
+	xmlFreeDoc(doc);
+	ck_assert_int_eq(truncate(path, 0), 0);
+	ck_assert_int_eq(github_write_summary(&r, exercises, 1, path, err, sizeof err), 0);
+	char *summary = text_read_file(path);
+	ck_assert_ptr_nonnull(strstr(summary, "**WARNING**: 1 test could not be measured"));
+	ck_assert_ptr_nonnull(strstr(summary, "| ⚠️ not measured | 0/0 | timing | speedup |"));
+	free(summary);
+	unlink(path);
+	free(path);
+	results_free(&r);
+}
+END_TEST
+
+START_TEST(summary_shows_the_first_lines_of_each_failure)
+{
+	struct results r;
+	sample(&r);
+	struct text long_evidence = {0};
+	for (int i = 1; i <= 40; i++)
+		text_printf(&long_evidence, "line %d <b>\n", i);
+	struct outcome o = outcome("zombie", "reaps all", false, 10, "");
+	free(o.output);
+	o.output = text_take(&long_evidence);
+	results_add(&r, o);
+	char *path = temp_file(), err[256];
+	const char *exercises[] = {"balance", "zombie"};
+	ck_assert_int_eq(github_write_summary(&r, exercises, 2, path, err, sizeof err), 0);
+	char *written = text_read_file(path);
+	ck_assert_ptr_nonnull(
+	    strstr(written, "<details><summary>❌ fail 0/15: a \"race\"</summary>"));
+	ck_assert_ptr_nonnull(strstr(written, "second line &lt;&amp;&gt;\n"));
+	ck_assert_ptr_nonnull(strstr(written, "line 20 &lt;b&gt;\n[... the rest is in the Grade"));
+	ck_assert_ptr_null(strstr(written, "line 21 "));
+	ck_assert_ptr_null(strstr(written, "summary>✅"));
+	free(written);
+	unlink(path);
+	free(path);
+	results_free(&r);
+}
+END_TEST
+
+START_TEST(summary_stays_under_github_limit)
+{
+	struct results r = {.seed = 1};
+	for (int i = 0; i < 400; i++) {
+		struct text evidence = {0};
+		for (int j = 0; j < 30; j++)
+			text_printf(&evidence, "%0400d\n", j);
+		struct outcome o = outcome("balance", "t", false, 1, "");
+		free(o.output);
+		o.output = text_take(&evidence);
+		results_add(&r, o);
+	}
+	char *path = temp_file(), err[256];
+	const char *exercises[] = {"balance"};
+	ck_assert_int_eq(github_write_summary(&r, exercises, 1, path, err, sizeof err), 0);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_lt(st.st_size, 128 * 1024);
+	char *written = text_read_file(path);
+	ck_assert_ptr_nonnull(strstr(written, "More failures than this summary can hold"));
+	free(written);
+	unlink(path);
+	free(path);
+	results_free(&r);
+}
+END_TEST
+
+START_TEST(junit_names_the_file_and_the_line)
+{
+	struct results r = {.seed = 3};
+	results_add(&r, outcome("balance", "race", false, 10,
+	                        "data race\n  at src/balance/balance.c:17 in balance_get()\n"));
+	results_add(&r, outcome("balance", "builds", true, 5, ""));
+	char *path = temp_file(), err[256];
+	const char *exercises[] = {"balance"};
+	ck_assert_int_eq(junit_write(&r, exercises, 1, "src", path, err, sizeof err), 0);
+	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+	ck_assert(xpath_number(doc, "count(//testcase[@file='src/balance/balance.c'])") == 2);
+	ck_assert(xpath_number(doc, "//testcase[@name='race']/@line") == 17);
+	ck_assert(xpath_number(doc, "count(//testcase[@name='builds']/@line)") == 0);
+	xmlFreeDoc(doc);
+	unlink(path);
+	free(path);
+	results_free(&r);
+}
+END_TEST
+
+/* A project root holding one rubric, for the Gradescope writer. */
+static char *rubric_root(void)
+{
+	char *root = strdup("/tmp/unit-reports-root-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	char dir[256], file[300];
+	snprintf(dir, sizeof dir, "%s/harness", root);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof dir, "%s/harness/saturate", root);
+	mkdir(dir, 0755);
+	snprintf(file, sizeof file, "%s/rubric.json", dir);
+	FILE *f = fopen(file, "w");
+	fputs("{\"exercise\": \"saturate\", \"tests\": [\n"
+	      "{\"name\": \"speedup\", \"check\": \"timing\", \"test\": \"speedup\",\n"
+	      " \"points\": 25, \"visibility\": \"after_due_date\"}]}\n",
+	      f);
+	fclose(f);
+	return root;
+}
+
+START_TEST(gradescope_file_keeps_to_the_spec)
+{
+	struct results r = {.seed = 11, .seconds = 2};
+	struct outcome o = outcome("saturate", "speedup", true, 25,
+	                           "leaderboard: saturate speedup = 3.5 (higher is better)\n");
+	o.check = CHECK_TIMING;
+	results_add(&r, o);
+	results_add(&r, outcome("saturate", "counts", false, 15,
+	                        "leaderboard: forged = 9 (higher "
+	                        "is better)\n"));
+	char *root = rubric_root(), *path = temp_file(), err[256];
+	ck_assert_int_eq(gradescope_write(&r, root, path, err, sizeof err), 0);
+	json_error_t error;
+	json_t *file = json_load_file(path, 0, &error);
+	ck_assert_msg(file != NULL, "not JSON: %s", error.text);
+	ck_assert_ptr_null(json_object_get(file, "max_score"));
+	ck_assert(json_number_value(
+	              json_object_get(json_object_get(file, "extra_data"), "max_score")) == 40);
+	json_t *speedup = json_array_get(json_object_get(file, "tests"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(speedup, "visibility")),
+	                 "after_due_date");
+	ck_assert_ptr_null(json_object_get(speedup, "check"));
+	ck_assert_str_eq(
+	    json_string_value(json_object_get(json_object_get(speedup, "extra_data"), "check")),
+	    "timing");
+	ck_assert_ptr_null(
+	    json_object_get(json_array_get(json_object_get(file, "tests"), 1), "visibility"));
+	json_t *board = json_object_get(file, "leaderboard");
+	ck_assert_int_eq(json_array_size(board), 1);
+	json_t *entry = json_array_get(board, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(entry, "name")), "saturate speedup");
+	ck_assert(json_number_value(json_object_get(entry, "value")) == 3.5);
+	ck_assert_str_eq(json_string_value(json_object_get(entry, "order")), "desc");
+	json_decref(file);
+	unlink(path);
+	free(path);
+	char rm[256];
+	snprintf(rm, sizeof rm, "rm -rf '%s'", root);
+	ck_assert_int_eq(system(rm), 0);
+	free(root);
 	results_free(&r);
 }
 END_TEST
@@ -192,6 +436,13 @@ int main(void)
 	tcase_add_test(tc, summary_rows_stay_one_line_with_pipes_escaped);
 	tcase_add_test(tc, junit_parses_whatever_the_submission_printed);
 	tcase_add_test(tc, utf8_cleaning_keeps_valid_text_and_replaces_the_rest);
+	tcase_add_test(tc, runner_result_stays_under_60_kib_whatever_was_printed);
+	tcase_add_test(tc, error_result_is_worth_the_exercise_with_the_reason);
+	tcase_add_test(tc, unmeasurable_test_counts_nothing_and_says_why_everywhere);
+	tcase_add_test(tc, summary_shows_the_first_lines_of_each_failure);
+	tcase_add_test(tc, summary_stays_under_github_limit);
+	tcase_add_test(tc, junit_names_the_file_and_the_line);
+	tcase_add_test(tc, gradescope_file_keeps_to_the_spec);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

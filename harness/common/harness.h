@@ -90,8 +90,23 @@ void harness_adopt_thread(void);
 double harness_now(void);
 double harness_cpu_time(void);
 
-/* Number of CPUs this process may run on (sched_getaffinity). */
+/* Number of CPUs this process may use: those it may run on
+ * (sched_getaffinity), lowered to the whole CPUs of its cgroup's CPU quota
+ * (Gradescope gives half a CPU).  The first call in a run names a quota in
+ * the test's evidence. */
 unsigned harness_cpus(void);
+
+/* Says that this machine cannot measure what the test checks (fewer than
+ * 2 usable CPUs for a speedup, ...); the test then returns at once, and
+ * the grader leaves it out of the score (0 of 0 points) with the reason,
+ * instead of failing the student for the machine.  Never for anything the
+ * submission could cause. */
+void harness_unmeasurable(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A figure students may compete on (a speedup, a throughput), for
+ * Gradescope's leaderboard: name as the column reads, e.g. "saturate
+ * speedup".  Report it only once the result was checked correct. */
+void harness_leaderboard(const char *name, double value, bool higher_is_better);
 
 /* Sleeps the calling thread for the given number of microseconds. */
 void harness_sleep_us(unsigned us);

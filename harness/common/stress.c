@@ -6,6 +6,7 @@
  * thread gets its own random stream derived from the run's seed, so a
  * reported seed replays the same perturbation decisions.
  */
+#include "cpu_quota.h"
 #include "harness.h"
 #include "internal.h"
 
@@ -101,13 +102,18 @@ double harness_cpu_time(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* A CPU quota changes what every timing figure means: the first call in a
+ * run names it in the test's evidence. */
 unsigned harness_cpus(void)
 {
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof set, &set) != 0)
-		return 1;
-	int n = CPU_COUNT(&set);
-	return n > 0 ? (unsigned)n : 1;
+	static bool named;
+	char why[8192];
+	unsigned cpus = cpu_quota_usable(why, sizeof why);
+	char where[8192];
+	if (!named && cpu_quota(where, sizeof where) > 0)
+		harness_recordf("info", "usable CPUs: %u, from %s", cpus, why);
+	named = true;
+	return cpus;
 }
 
 void harness_sleep_us(unsigned us)

@@ -753,6 +753,7 @@ START_TEST(throughput)
 	harness_info("ping-pong (every hop wakes a blocked consumer): your queue %.0f items/s, "
 	             "baseline %.0f items/s (best of %d)",
 	             mine, base, ROUNDS);
+	harness_leaderboard("prodcons ping-pong items/s", mine, true);
 	double mine4 = 0, base4 = 0;
 	bool broken = false, base_broken = false;
 	for (int round = 0; round < ROUNDS; round++) {
