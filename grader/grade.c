@@ -9,21 +9,23 @@
 #include "grade.h"
 
 #include "build.h"
+#include "jobuid.h"
 #include "pool.h"
 #include "report.h"
 #include "rules.h"
 #include "run.h"
+#include "rundir.h"
+#include "runlogs.h"
 #include "sanitizer.h"
 #include "text.h"
 #include "verdict.h"
 
-#include <dirent.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 enum { OUTPUT_CAP = 64 * 1024, OUTPUT_TAIL_LINES = 15 };
@@ -58,7 +60,7 @@ struct context {
 	const struct build *build;
 	struct harness_test tests[64];
 	size_t ntests;
-	char run_dir[4096];
+	char home[4096]; /* the runs' HOME: empty, nobody can write it (rundir.h) */
 };
 
 /* The harness's own list of tests, with their native time limits. */
@@ -86,45 +88,6 @@ static const struct harness_test *find_test(const struct context *c, const char 
 		if (strcmp(c->tests[i].name, name) == 0)
 			return &c->tests[i];
 	return NULL;
-}
-
-static void fresh_dir(const char *path)
-{
-	mkdir(path, 0755);
-	DIR *d = opendir(path);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		char file[4600];
-		snprintf(file, sizeof file, "%s/%s", path, e->d_name);
-		unlink(file);
-	}
-	closedir(d);
-}
-
-/* Concatenates the logs a tool wrote into the run folder (one per process). */
-static char *read_logs(const char *dir, const char *prefix)
-{
-	struct text all = {0};
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
-			continue;
-		char file[4600];
-		snprintf(file, sizeof file, "%s/%s", dir, e->d_name);
-		char *log = text_read_file(file);
-		if (log)
-			text_add(&all, log);
-		free(log);
-	}
-	if (d)
-		closedir(d);
-	text_add(&all, "");
-	return text_take(&all);
 }
 
 static void make_nonce(char *nonce, size_t len)
@@ -198,9 +161,12 @@ static void show_output_tail(const struct run_result *r, struct text *out)
 	            start, start[strlen(start) - 1] == '\n' ? "" : "\n");
 }
 
-/* The run's whole environment: nothing of the grader's leaks in. */
+/* The run's whole environment: nothing of the grader's leaks in (no
+ * VALGRIND_OPTS); HOME is empty and unwritable, temporary files go to the
+ * run's own folder, removed after it. */
 static void run_environment(const struct context *c, const struct rubric_test *t,
-                            const struct harness_test *h, const char *nonce, char *env[])
+                            const struct harness_test *h, const char *nonce, const char *run_dir,
+                            char *env[])
 {
 	size_t n = 0;
 	char scale[64] = "";
@@ -211,7 +177,8 @@ static void run_environment(const struct context *c, const struct rubric_test *t
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		if (*fixed[i])
 			env[n++] = strdup(fixed[i]);
-	if (asprintf(&env[n++], "HOME=%s", c->run_dir) < 0 ||
+	if (asprintf(&env[n++], "HOME=%s", c->home) < 0 ||
+	    asprintf(&env[n++], "TMPDIR=%s", run_dir) < 0 ||
 	    asprintf(&env[n++], "HARNESS_SEED=%llu", (unsigned long long)c->cfg->seed) < 0 ||
 	    asprintf(&env[n++], "HARNESS_NONCE=%s", nonce) < 0 ||
 	    asprintf(&env[n++], "HARNESS_TIMEOUT_FACTOR=%g", stretch(t, h)) < 0 ||
@@ -221,7 +188,7 @@ static void run_environment(const struct context *c, const struct rubric_test *t
 	        "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0 "
 	        "max_allocation_size_mb=2048 allocator_may_return_null=1 hard_rss_limit_mb=3072 "
 	        "atexit_sleep_ms=0",
-	        c->run_dir) < 0)
+	        run_dir) < 0)
 		abort();
 	env[n] = NULL;
 }
@@ -240,19 +207,29 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 	const char *binary = c->build->binary[v];
 	char nonce[32] = "";
 	make_nonce(nonce, sizeof nonce);
-	fresh_dir(c->run_dir);
-	if (c->cfg->sandbox_uid && chown(c->run_dir, c->cfg->sandbox_uid, c->cfg->sandbox_gid) != 0)
-		text_printf(why, "grader: cannot hand %s to the sandbox user\n", c->run_dir);
+	/* A new folder for this run alone, the job's user's, removed below. */
+	char run_dir[4096], parent[4200];
+	unsigned uid, gid;
+	jobuid_current(&uid, &gid);
+	snprintf(parent, sizeof parent, "%s/%s", c->cfg->work, c->exercise);
+	if (rundir_create(parent, RUNDIR_RUN, uid, gid, run_dir, sizeof run_dir) != 0) {
+		text_printf(why, "grader: cannot create a run folder in %s: %s\n", parent,
+		            strerror(errno));
+		return false;
+	}
 	char *env[16];
-	run_environment(c, t, h, nonce, env);
+	run_environment(c, t, h, nonce, run_dir, env);
 	char log_file[4300];
-	snprintf(log_file, sizeof log_file, "--log-file=%s/helgrind.%%p", c->run_dir);
+	snprintf(log_file, sizeof log_file, "--log-file=%s/helgrind.%%p", run_dir);
 	char suppressions[4200];
 	snprintf(suppressions, sizeof suppressions, "--suppressions=%s/%s/helgrind.supp",
 	         c->cfg->work, c->exercise);
-	char *helgrind[24] = {"valgrind",          "--tool=helgrind", "--error-exitcode=99",
-	                      "--fullpath-after=", log_file,          suppressions};
-	int nh = 6;
+	/* --command-line-only: no ~/.valgrindrc, ./.valgrindrc or $VALGRIND_OPTS;
+	 * --vgdb=no: no FIFOs in /tmp for a debugger. */
+	char *helgrind[24] = {"valgrind",  "--tool=helgrind",     "--command-line-only=yes",
+	                      "--vgdb=no", "--error-exitcode=99", "--fullpath-after=",
+	                      log_file,    suppressions};
+	int nh = 8;
 	for (char **o = t->valgrind; o && *o && nh < 20; o++)
 		helgrind[nh++] = *o;
 	helgrind[nh++] = (char *)binary;
@@ -266,7 +243,7 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 	    .argv = t->check == CHECK_HELGRIND ? helgrind : native,
 	    .memory_limit = native_run ? NATIVE_MEMORY_LIMIT : 0,
 	    .env = env,
-	    .cwd = c->run_dir,
+	    .cwd = run_dir,
 	    .timeout = h->seconds * stretch(t, h) + 5,
 	    .output_cap = OUTPUT_CAP,
 	    .verdict_channel = true,
@@ -281,7 +258,7 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 	struct text evidence = {0};
 	if (t->check == CHECK_TSAN || t->check == CHECK_HELGRIND) {
 		bool tsan = t->check == CHECK_TSAN;
-		char *log = read_logs(c->run_dir, tsan ? "tsan" : "helgrind");
+		char *log = runlogs_read(run_dir, tsan ? "tsan" : "helgrind", uid, &evidence);
 		int reports =
 		    tsan ? tsan_explain(log, c->build->source, c->build->shown_path, &evidence)
 		         : helgrind_explain(log, c->build->source, c->build->shown_path,
@@ -324,6 +301,9 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 	verdict_free(&verdict);
 	run_result_free(&r);
 	free_environment(env);
+	if (rundir_remove(run_dir) != 0)
+		text_printf(why, "grader: could not remove the run folder %s: %s\n", run_dir,
+		            strerror(errno));
 	return passed;
 }
 
@@ -376,20 +356,17 @@ static int check_rubric(const struct context *c, const struct rubric *rubric, ch
 	return 0;
 }
 
-/* One rubric test, as a pool job: runs in a child with its own run folder. */
+/* One rubric test, as a pool job: runs in a child, as its slot's user, with a
+ * new run folder for every run (run_once); it writes no shared state. */
 struct test_job {
 	struct context *context;
 	const struct rubric_test *test;
-	size_t index;
 };
 
 static bool run_test_job(void *arg, struct text *why)
 {
 	struct test_job *job = arg;
-	struct context *c = job->context;
-	size_t used = strlen(c->run_dir);
-	snprintf(c->run_dir + used, sizeof c->run_dir - used, "-%zu", job->index);
-	return grade_test(c, job->test, why);
+	return grade_test(job->context, job->test, why);
 }
 
 /* What every failure ends with: how to reproduce a run, and what to read
@@ -471,7 +448,7 @@ static void run_rubric(struct context *c, const struct rubric *rubric, struct re
 			done[i] = true;
 		} else if (t) {
 			report_progress(c->exercise, t->name);
-			args[i] = (struct test_job){c, t, i};
+			args[i] = (struct test_job){c, t};
 			if (pool_start(&jobs[i], run_test_job, &args[i]) == 0) {
 				running++;
 			} else {
@@ -506,11 +483,21 @@ int grade_exercise(const struct grader_config *cfg, const char *exercise, struct
 		snprintf(err, errlen, "%s", build.log);
 	else if (build.ok)
 		rc = list_tests(&c, err, errlen) || check_rubric(&c, &rubric, err, errlen);
-	snprintf(c.run_dir, sizeof c.run_dir, "%s/%s/run", cfg->work, exercise);
+	/* Run folders an older or a killed grader left behind, then the HOME
+	 * of this exercise's runs. */
+	snprintf(path, sizeof path, "%s/%s", cfg->work, exercise);
+	rundir_sweep(path, RUNDIR_RUN);
+	rundir_sweep(path, RUNDIR_HOME);
+	if (rc == 0 && rundir_create_home(path, c.home, sizeof c.home) != 0) {
+		snprintf(err, errlen, "cannot create a folder in %s: %s", path, strerror(errno));
+		rc = -1;
+	}
 	if (rc == 0) {
 		run_rubric(&c, &rubric, res);
 		report_exercise_end(res, exercise);
 	}
+	if (c.home[0])
+		rundir_remove(c.home);
 	build_free(&build);
 	rubric_free(&rubric);
 	return rc;
