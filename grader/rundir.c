@@ -64,16 +64,19 @@ int rundir_create_home(const char *parent, char *path, size_t len)
 	return 0;
 }
 
-/* Opens the folder name in parent, never through a link.  A grader that is
- * not root may meet folders the run made unreadable or unwritable (its own
- * user's): it gives them back their owner's rights first. */
+/* Opens the folder name in parent, never through a link, and takes it from
+ * the run's user (the grader's, mode 0700), so that nothing can be added
+ * while it is emptied.  A grader that is not root may meet folders the run
+ * made unreadable (its own user's): it gives them back their rights first. */
 static int enter(int parent, const char *name)
 {
 	int fd = openat(parent, name, DIR_FLAGS);
 	if (fd < 0 && errno == EACCES && fchmodat(parent, name, 0700, 0) == 0)
 		fd = openat(parent, name, DIR_FLAGS);
-	if (fd >= 0 && geteuid() != 0)
-		fchmod(fd, 0700);
+	if (fd >= 0 && (fchown(fd, geteuid(), getegid()) != 0 || fchmod(fd, 0700) != 0)) {
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -193,17 +196,19 @@ static int empty_tree(int fd)
 }
 
 /* Removes name in the folder parent: a link or file itself, a folder with
- * all it holds. */
+ * all it holds (a few tries: something may have been added meanwhile by a
+ * process that held the folder open). */
 static int remove_at(int parent, const char *name)
 {
-	if (unlinkat(parent, name, 0) == 0 || errno == ENOENT)
-		return 0;
-	if (unlinkat(parent, name, AT_REMOVEDIR) == 0)
-		return 0;
-	int fd = enter(parent, name);
-	if (fd < 0 || empty_tree(fd) != 0)
-		return -1;
-	return unlinkat(parent, name, AT_REMOVEDIR);
+	int rc = -1;
+	for (int attempt = 0; attempt < 3 && rc != 0; attempt++) {
+		if (unlinkat(parent, name, 0) == 0 || errno == ENOENT ||
+		    unlinkat(parent, name, AT_REMOVEDIR) == 0)
+			return 0;
+		int fd = enter(parent, name);
+		rc = fd >= 0 && empty_tree(fd) == 0 ? unlinkat(parent, name, AT_REMOVEDIR) : -1;
+	}
+	return rc;
 }
 
 int rundir_remove(const char *path)
