@@ -284,6 +284,9 @@ int main(int argc, char **argv)
 		snprintf(work_abs, sizeof work_abs, "%s/build/grade", root_abs);
 	}
 	char work_real[PATH_MAX];
+	/* What the grader writes (binaries, header, suppressions) must be readable
+	 * by every job's sandbox user and writable by none of them. */
+	umask(022);
 	if (make_dirs(work_abs) != 0 || !realpath(work_abs, work_real)) {
 		fprintf(stderr, "grader: cannot create the work folder %s\n", work_abs);
 		return 2;
