@@ -108,12 +108,16 @@ shadow=$(head -1 /etc/shadow 2>/dev/null || true)
 if [ -n "$shadow" ] && grep -lF "$shadow" "$T"/*.out "$T"/*.json; then
 	fail "/etc/shadow was printed"
 fi
-left=$(ls -A "$W/balance" | grep -E '^(run|home)-' || true)
-[ -z "$left" ] || fail "run folders left in the work folder: $left"
+left=""
+for f in "$W"/balance/run-* "$W"/balance/home-*; do
+	if [ -e "$f" ] || [ -L "$f" ]; then left="$left ${f##*/}"; fi
+done
+[ -z "$left" ] || fail "run folders left in the work folder:$left"
 for pair in "$T/victim:$(id -u)" "$T/victim/keep:$keeper"; do
 	f=${pair%:*}
-	[ -e "$f" ] && [ "$(stat -c %u "$f")" = "${pair##*:}" ] ||
+	if [ ! -e "$f" ] || [ "$(stat -c %u "$f")" != "${pair##*:}" ]; then
 		fail "$f changed owner or vanished (the grader followed a link)"
+	fi
 done
 echo "state_test: the attacker planted into $(wc -l <"$T/landed") run folder(s) while grading;" \
 	"$(cat "$T"/*.json | grep -o "grader: ignored" | wc -l) trap(s) named like logs were seen and ignored"
