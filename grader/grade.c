@@ -30,6 +30,10 @@
 
 enum { OUTPUT_CAP = 64 * 1024, OUTPUT_TAIL_LINES = 15 };
 
+/* Exit statuses by which the tools say they reported errors (TSAN_OPTIONS
+ * exitcode, Valgrind's --error-exitcode). */
+enum { TSAN_EXIT = 66, HELGRIND_EXIT = 99 };
+
 /* Address space for runs without ThreadSanitizer: enough for any honest
  * harness run, natively or under Valgrind. */
 #define NATIVE_MEMORY_LIMIT (4UL << 30)
@@ -187,7 +191,7 @@ static void run_environment(const struct context *c, const struct rubric_test *t
 	        "TSAN_OPTIONS=log_path=%s/tsan halt_on_error=0 report_signal_unsafe=1 "
 	        "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0 "
 	        "max_allocation_size_mb=2048 allocator_may_return_null=1 hard_rss_limit_mb=3072 "
-	        "atexit_sleep_ms=0",
+	        "atexit_sleep_ms=0 exitcode=66",
 	        run_dir) < 0)
 		abort();
 	env[n] = NULL;
@@ -263,10 +267,20 @@ static bool run_once(struct context *c, const struct rubric_test *t, const struc
 		    tsan ? tsan_explain(log, c->build->source, c->build->shown_path, &evidence)
 		         : helgrind_explain(log, c->build->source, c->build->shown_path,
 		                            verdict.failure != NULL, &evidence);
-		passed = reports == 0 && verdict.ended;
+		/* The tool's exit status says whether it found errors, whatever became
+		 * of its log in the run's folder (the run owns that folder).  Not for
+		 * Helgrind after a failed test: the locks the harness left held then
+		 * count there, and are not the student's (see helgrind_explain). */
+		bool flagged = r.exited && r.exit_code == (tsan ? TSAN_EXIT : HELGRIND_EXIT) &&
+		               (tsan || !verdict.failure);
+		passed = reports == 0 && verdict.ended && r.exited && !flagged;
 		if (!passed && reports == 0) {
 			text_printf(&evidence, "under %s, ", tsan ? "ThreadSanitizer" : "Helgrind");
-			if (verdict.failure)
+			if (flagged)
+				text_add(&evidence,
+				         "its exit status says it found errors, but no report "
+				         "could be read from its log: did the run remove it?\n");
+			else if (verdict.failure)
 				text_printf(&evidence, "the test failed first: %s\n",
 				            verdict.failure);
 			else
