@@ -141,6 +141,8 @@ test: all $(UNIT_TESTS) $(BUILD)/tests/corpus_test
 	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; sh tests/cpu_quota_test.sh
 	@echo "== tests/drill_tmux.sh (drill mode driven in tmux)"
 	@sh tests/drill_tmux.sh
+	@echo "== tests/state_test.sh (nothing a run leaves changes the next grading)"
+	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; sh tests/state_test.sh
 	@echo "== $(BUILD)/tests/corpus_test (grades every submission in tests/corpus)"
 	@unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY; $(BUILD)/tests/corpus_test
 

@@ -16,6 +16,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,23 +191,29 @@ static int wrap_and_link(const struct grader_config *cfg, const char *exercise, 
 
 /* Hands a folder and its files to a user (the sandbox user while the
  * compiler writes there; back to the grader's before anything runs, so a
- * submission cannot rewrite the binaries that judge it). */
+ * submission cannot rewrite the binaries that judge it).  Never through a
+ * link: a link the folder holds changes owner itself, not what it names. */
 static void give_dir(const char *dir, unsigned uid, unsigned gid)
 {
-	if (chown(dir, uid, gid) != 0)
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fchown(fd, uid, gid) != 0) {
+		if (fd >= 0)
+			close(fd);
 		return;
-	DIR *d = opendir(dir);
+	}
+	DIR *d = fdopendir(fd);
 	struct dirent *e;
 	while (d && (e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		char *file = path_join(dir, e->d_name, NULL);
-		if (chown(file, uid, gid) != 0)
-			perror(file);
-		free(file);
+		if (fchownat(fd, e->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) != 0)
+			fprintf(stderr, "grader: cannot hand %s/%s to uid %u: %s\n", dir, e->d_name,
+			        uid, strerror(errno));
 	}
 	if (d)
 		closedir(d);
+	else
+		close(fd);
 }
 
 /* The files of the project that the sandbox user reads (the exercise's

@@ -19,17 +19,17 @@
 #include "build.h"
 #include "graded.h"
 #include "harness_run.h"
+#include "jobuid.h"
 #include "judge.h"
 #include "report.h"
 #include "rules.h"
+#include "rundir.h"
 #include "schedule.h"
 
-#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* Whether a check's points depend on the functional share. */
 static bool weighed_by_function(enum check_kind check)
@@ -59,54 +59,49 @@ static bool grade_build(const struct build *b, struct text *why)
 	return true;
 }
 
-/* An empty run folder, handed to the sandbox user. */
-static bool run_dir_fresh(const struct grader_config *cfg, const char *path, struct text *why)
+/* One run of harness test h, in a new folder of its own (the job's user's),
+ * removed after it. */
+static bool grade_run(const struct graded_exercise *g, const struct rubric_test *t,
+                      const struct harness_test *h, struct text *why)
 {
-	mkdir(path, 0755);
-	DIR *d = opendir(path);
-	struct dirent *e;
-	while (d && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		char *file = text_format("%s/%s", path, e->d_name);
-		unlink(file);
-		free(file);
-	}
-	if (d)
-		closedir(d);
-	if (cfg->sandbox_uid && chown(path, cfg->sandbox_uid, cfg->sandbox_gid) != 0) {
-		text_printf(why, "grader: cannot hand %s to the sandbox user\n", path);
+	char run_dir[4096];
+	unsigned uid, gid;
+	jobuid_current(&uid, &gid);
+	char *parent = text_format("%s/%s", g->cfg->work, g->exercise);
+	int rc = rundir_create(parent, RUNDIR_RUN, uid, gid, run_dir, sizeof run_dir);
+	if (rc != 0)
+		text_printf(why, "grader: cannot create a run folder in %s: %s\n", parent,
+		            strerror(errno));
+	free(parent);
+	if (rc != 0)
 		return false;
-	}
-	return true;
+	struct harness_run run;
+	harness_run_test(g, t, h, run_dir, &run);
+	bool passed = judge_run(g, t, &run, why);
+	harness_run_free(&run);
+	if (rundir_remove(run_dir) != 0)
+		text_printf(why, "grader: could not remove the run folder %s: %s\n", run_dir,
+		            strerror(errno));
+	return passed;
 }
 
-/* Runs harness test t (t->repeat times, all must pass) in a run folder of
- * its own under the work folder. */
-static bool grade_runs(const struct graded_exercise *g, const struct rubric_test *t, size_t index,
+/* Runs harness test t, t->repeat times: all must pass. */
+static bool grade_runs(const struct graded_exercise *g, const struct rubric_test *t,
                        struct text *why)
 {
 	const struct harness_test *h = graded_find_test(g, t->test);
-	char *run_dir = text_format("%s/%s/run-%zu", g->cfg->work, g->exercise, index);
 	bool passed = true;
 	for (int i = 0; i < t->repeat && passed; i++) {
-		if (!run_dir_fresh(g->cfg, run_dir, why)) {
-			passed = false;
-			break;
-		}
-		struct harness_run run;
-		harness_run_test(g, t, h, run_dir, &run);
-		passed = judge_run(g, t, &run, why);
-		harness_run_free(&run);
+		passed = grade_run(g, t, h, why);
 		if (!passed && t->repeat > 1)
 			text_printf(why, "(failed on run %d of %d)\n", i + 1, t->repeat);
 	}
-	free(run_dir);
 	return passed;
 }
 
 static bool grade_test(void *context, const struct rubric_test *t, size_t index, struct text *why)
 {
+	(void)index;
 	const struct graded_exercise *g = &((struct grade_state *)context)->g;
 	const struct build *b = g->build;
 	if (t->check == CHECK_BUILD)
@@ -117,7 +112,7 @@ static bool grade_test(void *context, const struct rubric_test *t, size_t index,
 	}
 	if (t->check == CHECK_RULES)
 		return rules_check(t, b->object[t->variant], b->source, b->shown_path, why);
-	return grade_runs(g, t, index, why);
+	return grade_runs(g, t, why);
 }
 
 static bool selected(void *context, const struct rubric_test *t)
@@ -246,10 +241,21 @@ int grade_exercise(const struct grader_config *cfg, const char *exercise, struct
 		snprintf(err, errlen, "%s", build.log);
 	else if (build.ok)
 		rc = harness_list(&e.g, err, errlen) || check_rubric(&e.g, &rubric, err, errlen);
+	char *parent = text_format("%s/%s", cfg->work, exercise);
+	/* What a killed grader (or an older one) left behind. */
+	rundir_sweep(parent, RUNDIR_RUN);
+	rundir_sweep(parent, RUNDIR_HOME);
+	if (rc == 0 && rundir_create_home(parent, e.g.home, sizeof e.g.home) != 0) {
+		snprintf(err, errlen, "grader: cannot create a HOME folder in %s: %s", parent,
+		         strerror(errno));
+		rc = -1;
+	}
+	free(parent);
 	if (rc == 0) {
 		struct schedule s = {&rubric, &e, selected, quick, grade_test, started, done};
 		schedule_run(&s);
 		report_exercise_end(res, exercise);
+		rundir_remove(e.g.home);
 	}
 	build_free(&build);
 	rubric_free(&rubric);

@@ -27,6 +27,7 @@ struct graded_exercise {
 	const struct build *build;
 	struct harness_test tests[MAX_HARNESS_TESTS];
 	size_t ntests;
+	char home[4096]; /* every run's HOME: empty, the grader's, read-only */
 };
 
 /* The listed test of that name, or NULL. */

@@ -8,16 +8,21 @@
  */
 #include "harness_run.h"
 
+#include "jobuid.h"
+#include "runlogs.h"
 #include "symbolize.h"
 #include "text.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
 enum { OUTPUT_CAP = 64 * 1024 };
+
+/* Exit statuses that say the tool found errors, whatever became of its log:
+ * the run owns its folder, so it could remove the log. */
+enum { TSAN_EXIT = 66, HELGRIND_EXIT = 99 };
 
 /* Address space for runs without ThreadSanitizer: enough for any honest
  * harness run, natively or under Valgrind. */
@@ -104,13 +109,15 @@ static char *run_config(const struct graded_exercise *g, const struct rubric_tes
 	return text_take(&config);
 }
 
-/* The run's whole environment: nothing of the grader's leaks in. */
-static void run_environment(const char *run_dir, char *env[])
+/* The run's whole environment: nothing of the grader's leaks in (no
+ * VALGRIND_OPTS); HOME is empty and unwritable, temporary files go to the
+ * run's own folder, removed after it. */
+static void run_environment(const char *home, const char *run_dir, char *env[])
 {
 	size_t n = 0;
 	env[n++] = text_format("PATH=/usr/local/bin:/usr/bin:/bin");
 	env[n++] = text_format("LANG=C");
-	env[n++] = text_format("HOME=%s", run_dir);
+	env[n++] = text_format("HOME=%s", home);
 	/* Temporary files (Valgrind's TMPDIR, Check's TEMP) go in the run
 	 * folder: it is the only one the run may write under Landlock. */
 	env[n++] = text_format("TMPDIR=%s", run_dir);
@@ -120,8 +127,8 @@ static void run_environment(const char *run_dir, char *env[])
 	    "TSAN_OPTIONS=log_path=%s/tsan symbolize=0 halt_on_error=0 report_signal_unsafe=1 "
 	    "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0 "
 	    "max_allocation_size_mb=2048 allocator_may_return_null=1 hard_rss_limit_mb=3072 "
-	    "atexit_sleep_ms=0",
-	    run_dir);
+	    "atexit_sleep_ms=0 exitcode=%d",
+	    run_dir, TSAN_EXIT);
 	env[n] = NULL;
 }
 
@@ -131,28 +138,6 @@ static void free_strings(char *strings[])
 		free(*s);
 }
 
-/* Concatenates the logs a tool wrote into the run folder (one per process). */
-static char *read_logs(const char *dir, const char *prefix)
-{
-	struct text all = {0};
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
-			continue;
-		char *file = text_format("%s/%s", dir, e->d_name);
-		char *log = text_read_file(file);
-		if (log)
-			text_add(&all, log);
-		free(log);
-		free(file);
-	}
-	if (d)
-		closedir(d);
-	text_add(&all, "");
-	return text_take(&all);
-}
-
 /* argv for Helgrind: Valgrind's options, the rubric's, then the binary. */
 static void helgrind_argv(const struct graded_exercise *g, const struct rubric_test *t,
                           const char *binary, const char *run_dir, char *argv[], size_t max)
@@ -160,7 +145,9 @@ static void helgrind_argv(const struct graded_exercise *g, const struct rubric_t
 	size_t n = 0;
 	argv[n++] = text_format("valgrind");
 	argv[n++] = text_format("--tool=helgrind");
-	argv[n++] = text_format("--error-exitcode=99");
+	argv[n++] = text_format("--error-exitcode=%d", HELGRIND_EXIT);
+	/* no ~/.valgrindrc, ./.valgrindrc or $VALGRIND_OPTS */
+	argv[n++] = text_format("--command-line-only=yes");
 	argv[n++] = text_format("--fullpath-after=");
 	argv[n++] = text_format("--vgdb=no"); /* no gdbserver FIFOs: Landlock forbids them */
 	argv[n++] = text_format("--log-file=%s/helgrind.%%p", run_dir);
@@ -182,11 +169,12 @@ void harness_run_test(const struct graded_exercise *g, const struct rubric_test 
 		out->result.verdicts = text_format("%s", "");
 		verdict_parse("", "?", h->name, &out->verdict);
 		out->tool_log = text_format("%s", "");
+		out->log_notes = text_format("%s", "");
 		return;
 	}
 	char *config = run_config(g, t, h, key);
 	char *env[12];
-	run_environment(run_dir, env);
+	run_environment(g->home, run_dir, env);
 	char *argv[32];
 	if (t->check == CHECK_HELGRIND)
 		helgrind_argv(g, t, binary, run_dir, argv, sizeof argv / sizeof argv[0]);
@@ -214,14 +202,21 @@ void harness_run_test(const struct graded_exercise *g, const struct rubric_test 
 	};
 	run_command(&spec, &out->result);
 	verdict_parse(out->result.verdicts, key, h->name, &out->verdict);
+	unsigned uid, gid;
+	jobuid_current(&uid, &gid);
+	struct text notes = {0};
 	if (t->check == CHECK_TSAN) {
-		char *log = read_logs(run_dir, "tsan");
+		char *log = runlogs_read(run_dir, "tsan", uid, &notes);
 		out->tool_log = tsan_symbolize(log, binary);
 		free(log);
 	} else if (t->check == CHECK_HELGRIND)
-		out->tool_log = read_logs(run_dir, "helgrind");
+		out->tool_log = runlogs_read(run_dir, "helgrind", uid, &notes);
 	else
 		out->tool_log = text_format("%s", "");
+	out->log_notes = text_take(&notes);
+	int tool_exit = t->check == CHECK_TSAN ? TSAN_EXIT : HELGRIND_EXIT;
+	out->tool_found_errors = (t->check == CHECK_TSAN || t->check == CHECK_HELGRIND) &&
+	                         out->result.exited && out->result.exit_code == tool_exit;
 	explicit_bzero(key, sizeof key);
 	explicit_bzero(config, strlen(config));
 	free(config);
@@ -236,5 +231,6 @@ void harness_run_free(struct harness_run *run)
 	run_result_free(&run->result);
 	verdict_free(&run->verdict);
 	free(run->tool_log);
+	free(run->log_notes);
 	memset(run, 0, sizeof *run);
 }

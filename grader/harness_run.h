@@ -13,12 +13,14 @@
  * a reason in err when the harness will not list them. */
 int harness_list(struct graded_exercise *g, char *err, size_t errlen);
 
-/* What one run of a harness test left: how it ended, its verdict and the
+/* What one run of a harness test left: how it ended, its verdict, the
  * log its tool wrote ("" without a tool). */
 struct harness_run {
 	struct run_result result;
 	struct verdict verdict;
 	char *tool_log;
+	char *log_notes;        /* what was odd in the run folder's logs, "" if nothing */
+	bool tool_found_errors; /* the tool's exit status says it found errors */
 };
 
 /* Runs test h for rubric test t in run_dir (which exists, is empty and

@@ -21,10 +21,18 @@ static bool judge_tool(const struct graded_exercise *g, const struct rubric_test
 	int reports = tsan ? tsan_explain(run->tool_log, b->source, b->shown_path, evidence)
 	                   : helgrind_explain(run->tool_log, b->source, b->shown_path,
 	                                      v->failure != NULL, evidence);
-	bool passed = reports == 0 && v->ended;
+	/* The exit status counts whatever became of the log (the run owns its
+	 * folder).  Not for Helgrind after a failed test: the locks the harness
+	 * left held then count there, and are not the student's. */
+	bool flagged = run->tool_found_errors && (tsan || !v->failure);
+	bool passed = reports == 0 && v->ended && run->result.exited && !flagged;
+	text_add(evidence, run->log_notes);
 	if (!passed && reports == 0) {
 		text_printf(evidence, "under %s, ", tsan ? "ThreadSanitizer" : "Helgrind");
-		if (v->failure)
+		if (flagged)
+			text_add(evidence, "its exit status says it found errors, but no report "
+			                   "could be read from its log: did the run remove it?\n");
+		else if (v->failure)
 			text_printf(evidence, "the test failed first: %s\n", v->failure);
 		else
 			evidence_how_it_ended(&run->result, evidence);

@@ -27,8 +27,10 @@
 #include "grade.h"
 #include "grader.h"
 #include "gradescope.h"
+#include "jobuid.h"
 #include "junit.h"
 #include "landlock.h"
+#include "pool.h"
 #include "report.h"
 #include "results.h"
 #include "run.h"
@@ -125,12 +127,33 @@ static bool reachable_by_others(const char *dir)
 	return true;
 }
 
-/* As root, submissions run as "nobody"; says what is in force. */
+/* Gives each parallel job a user of its own; says which. */
+static void job_users(const struct grader_config *cfg, char *text, size_t len)
+{
+	int jobs = pool_cpus();
+	int users = jobuid_setup(cfg->sandbox_uid, cfg->sandbox_gid, jobs);
+	unsigned first = jobuid_block() + 1;
+	if (users > 2)
+		snprintf(text, len, "per-job uids (%d parallel jobs: nobody and uids %u-%u)", users,
+		         first, first + (unsigned)users - 2);
+	else if (users == 2)
+		snprintf(text, len, "per-job uids (2 parallel jobs: nobody and uid %u)", first);
+	else
+		snprintf(text, len, "%s",
+		         jobs > 1
+		             ? "WARNING: no free block of uids, parallel jobs share user nobody"
+		             : "one job at a time");
+}
+
+/* As root, submissions run as "nobody", and each parallel job as a user of
+ * its own (jobuid.c); says what is in force. */
 static void choose_sandbox(struct grader_config *cfg, char *isolation, size_t len)
 {
 	const char *base = "one process group per run under a subreaper keeper; time limits; "
 	                   "output capped at 64 KiB; no core files; files up to 64 MiB; "
-	                   "memory limited to 4 GiB (3 GiB under ThreadSanitizer)";
+	                   "memory limited to 4 GiB (3 GiB under ThreadSanitizer); "
+	                   "fresh run folders (a new random one per run, removed after it; "
+	                   "HOME empty and read-only)";
 	struct passwd *nobody = geteuid() == 0 ? getpwnam("nobody") : NULL;
 	if (geteuid() != 0) {
 		snprintf(isolation, len,
@@ -149,8 +172,11 @@ static void choose_sandbox(struct grader_config *cfg, char *isolation, size_t le
 		cfg->sandbox_uid = (unsigned)nobody->pw_uid;
 		cfg->sandbox_gid = (unsigned)nobody->pw_gid;
 		run_set_sandbox_user(cfg->sandbox_uid, cfg->sandbox_gid);
-		snprintf(isolation, len, "%s; submissions run as user nobody, at most %d processes",
-		         base, 4096);
+		char per_job[160];
+		job_users(cfg, per_job, sizeof per_job);
+		snprintf(isolation, len,
+		         "%s; submissions run as user nobody, at most %d processes; %s", base, 4096,
+		         per_job);
 	}
 	/* The kernel's layers (Landlock, seccomp), each with a WARNING if absent. */
 	char landlock[256], seccomp[256];
@@ -328,6 +354,9 @@ int main(int argc, char **argv)
 		snprintf(work_abs, sizeof work_abs, "%s/build/grade", root_abs);
 	}
 	char work_real[PATH_MAX];
+	/* What the grader writes (binaries, header, suppressions) must be readable
+	 * by every job's sandbox user and writable by none of them. */
+	umask(022);
 	if (make_dirs(work_abs) != 0 || !realpath(work_abs, work_real)) {
 		fprintf(stderr, "grader: cannot create the work folder %s\n", work_abs);
 		return 2;

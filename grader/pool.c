@@ -5,6 +5,8 @@
  * machine's cores; each runs in a forked copy of the grader, which becomes
  * a child subreaper of its own so that whatever a submission leaves behind
  * is cleaned up inside that job and never touches another job's processes.
+ * Each job takes a free slot (no more slots than CPUs) and runs its tests as
+ * that slot's own user (jobuid.c), so jobs cannot signal or write one another.
  * A job reports one byte (1 passed, 0 failed, E failed while the machine
  * ran out of memory) then its text, on a pipe.  A job that dies before it
  * reports failed for the machine too: never the student's points.
@@ -13,21 +15,38 @@
 
 #include "cpu_quota.h"
 #include "environment.h"
+#include "jobuid.h"
 #include "run.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Slots of the jobs running now, one bit each (this process's own jobs). */
+static uint64_t busy_slots;
+
 int pool_cpus(void)
 {
 	char why[8192];
-	return (int)cpu_quota_usable(why, sizeof why);
+	int n = (int)cpu_quota_usable(why, sizeof why);
+	return n < 1 ? 1 : n > JOBUID_MAX_SLOTS ? JOBUID_MAX_SLOTS : n;
+}
+
+/* The lowest free slot, -1 if as many jobs as CPUs are running. */
+static int take_slot(void)
+{
+	for (int s = 0; s < pool_cpus(); s++)
+		if (!(busy_slots & (UINT64_C(1) << s))) {
+			busy_slots |= UINT64_C(1) << s;
+			return s;
+		}
+	return -1;
 }
 
 static void write_all(int fd, const char *data, size_t len)
@@ -43,22 +62,34 @@ static void write_all(int fd, const char *data, size_t len)
 	}
 }
 
+static void release_slot(struct pool_job *job)
+{
+	if (job->slot >= 0)
+		busy_slots &= ~(UINT64_C(1) << job->slot);
+	job->slot = -1;
+}
+
 int pool_start(struct pool_job *job, bool (*fn)(void *arg, struct text *out), void *arg)
 {
 	int fds[2];
 	memset(job, 0, sizeof *job);
-	if (pipe2(fds, O_CLOEXEC) != 0)
+	job->slot = take_slot();
+	if (job->slot < 0 || pipe2(fds, O_CLOEXEC) != 0) {
+		release_slot(job);
 		return -1;
+	}
 	job->started = monotonic_now();
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
+		release_slot(job);
 		return -1;
 	}
 	if (pid == 0) {
 		close(fds[0]);
 		run_init();
+		jobuid_enter(job->slot);
 		struct text out = {0}, report = {0};
 		unsigned long kills = environment_oom_kills();
 		char verdict = fn(arg, &out) ? '1' : '0';
@@ -94,6 +125,7 @@ static void finish(struct pool_job *job)
 	int status;
 	waitpid(job->pid, &status, 0);
 	job->pid = 0;
+	release_slot(job);
 	job->seconds = monotonic_now() - job->started;
 	const char *r = job->report.data;
 	job->passed = r && r[0] == '1';

@@ -244,7 +244,10 @@ static _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int
 	if (getppid() != grader) /* the grader died before the line above */
 		_exit(1);
 	double start = monotonic_now();
-	pid_t pid = fork();
+	/* The command waits for a byte on go[0] until its pid is reported: so the
+	 * grader knows whom to kill even if the command kills its keeper at once. */
+	int go[2];
+	pid_t pid = pipe2(go, O_CLOEXEC) == 0 ? fork() : -1;
 	if (pid < 0) {
 		dprintf(out_fd, "grader: cannot fork: %s\n", strerror(errno));
 		keeper_tell(status_fd, (struct keeper_report){.event = KEEPER_NOT_STARTED});
@@ -252,8 +255,14 @@ static _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int
 	}
 	if (pid == 0) {
 		close(status_fd);
+		close(go[1]);
+		char byte;
+		while (read(go[0], &byte, 1) < 0 && errno == EINTR)
+			;
+		close(go[0]);
 		exec_command(spec, out_fd, verdict_fd, config_fd);
 	}
+	close(go[0]);
 	setpgid(pid, pid); /* also in the child: whichever runs first */
 	close(out_fd);
 	if (verdict_fd >= 0)
@@ -261,6 +270,7 @@ static _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int
 	if (config_fd >= 0)
 		close(config_fd);
 	keeper_tell(status_fd, (struct keeper_report){.event = KEEPER_STARTED, .pid = pid});
+	close(go[1]); /* end of file: the command may go */
 
 	int status = 0;
 	bool ended = wait_until(pid, start + spec->timeout, &status);
