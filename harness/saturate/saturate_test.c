@@ -7,13 +7,18 @@
  *
  * Parallelism is measured, never assumed, and honestly on a shared machine:
  *  - the wrappers count the student's pthread_create calls and record when
- *    each thread ran, so threads joined right after creation show as
- *    threads that never overlapped;
- *  - speedup compares the best of several one-thread runs with the best of
- *    as many all-CPU runs, alternated after a warm-up, so a burst of load
- *    from another process slows both sides alike and a quiet moment counts;
- *    when other processes kept the threads waiting for a CPU all along, the
- *    kernel's run-delay figures show what the threads were ready to do;
+ *    each thread ran and the CPU time it used, so threads joined right
+ *    after creation show as threads that never overlapped;
+ *  - speedup compares the harness's own serial count of the range (trial
+ *    division, the stub's method, timed by its own CPU clock) with the best
+ *    of the student's all-CPU runs, alternated after a warm-up; the
+ *    student's one-thread call is checked for its count, never timed, so
+ *    padding it gains nothing;
+ *  - the CPU time of every thread shows whether the threads shared the
+ *    counting: threads that spin or yield while one counts, or that all
+ *    count everything, burn far more CPU time than the serial count needs;
+ *  - when other processes kept the threads waiting for a CPU all along,
+ *    the kernel's run-delay figures show what the threads were ready to do;
  *  - balance is judged from each thread's own CPU time and finish time,
  *    which another process's load does not change: work split evenly, or
  *    threads that all finish together (dynamic chunks), both scale.
@@ -22,9 +27,13 @@
 #include "harness.h"
 #include "saturate.h"
 
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define TWO_TO_31 2147483648L
 #define MAX_SPANS 64
@@ -190,13 +199,60 @@ START_TEST(threads_used)
 }
 END_TEST
 
-/* --- speedup ------------------------------------------------------------ */
+/* --- the harness's own serial count ------------------------------------- */
+
+/* Trial division by odd numbers up to the square root: the stub's method,
+ * which the README suggests keeping.  Every speedup is measured against
+ * this count, which the submission cannot slow down, never against the
+ * submission's own one-thread call, which it could pad. */
+static bool trial_division_prime(long n)
+{
+	if (n < 2)
+		return false;
+	if (n % 2 == 0)
+		return n == 2;
+	for (long d = 3; d * d <= n; d += 2)
+		if (n % d == 0)
+			return false;
+	return true;
+}
+
+static long trial_division_count(long lo, long hi)
+{
+	long count = 0;
+	for (long n = lo; n < hi; n++)
+		count += trial_division_prime(n);
+	return count;
+}
+
+static double thread_cpu_time(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 struct timed_run {
 	double wall, cpu;
 	long count;
 };
 
+/* The harness's serial count of [lo, hi), timed by the calling thread's
+ * own CPU clock with its signals blocked: neither other processes' load nor
+ * a thread or signal handler the submission left behind can stretch it. */
+static struct timed_run timed_serial(long lo, long hi)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	double cpu0 = thread_cpu_time(), wall0 = harness_now();
+	long count = trial_division_count(lo, hi);
+	double wall = harness_now() - wall0, cpu = thread_cpu_time() - cpu0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return (struct timed_run){wall, cpu, count};
+}
+
+/* The student's count, with the CPU time of every thread of the process. */
 static struct timed_run timed(long lo, long hi, int nthreads)
 {
 	double cpu0 = harness_cpu_time(), wall0 = harness_now();
@@ -205,19 +261,44 @@ static struct timed_run timed(long lo, long hi, int nthreads)
 	return (struct timed_run){wall, cpu, count};
 }
 
+/* The student's count with the life of each thread it created; fails
+ * unless the count is right and every thread ended before it returned (a
+ * thread or process left running would compete with the measurements). */
+static struct timed_run traced(long lo, long hi, int nthreads, long expected,
+                               struct harness_thread_span *spans, size_t *n)
+{
+	struct harness_calls before = harness_calls();
+	harness_thread_spans_reset();
+	struct timed_run t = timed(lo, hi, nthreads);
+	*n = harness_thread_spans(spans, MAX_SPANS);
+	ck_assert_msg(t.count == expected, "count_primes(%ld, %ld, %d) returned %ld, expected %ld",
+	              lo, hi, nthreads, t.count, expected);
+	ck_assert_msg(harness_calls().fork == before.fork,
+	              "count_primes(%ld, %ld, %d) called fork: count with threads only", lo, hi,
+	              nthreads);
+	for (size_t i = 0; i < *n; i++)
+		ck_assert_msg(spans[i].end > 0,
+		              "count_primes(%ld, %ld, %d) returned while one of its threads was "
+		              "still running: join every thread before returning",
+		              lo, hi, nthreads);
+	return t;
+}
+
+/* --- speedup ------------------------------------------------------------ */
+
 /* Three quarters of the CPUs: 1.5 on 2 (the floor of 1.3 never binds). */
 static double required_speedup(unsigned cpus)
 {
 	return 0.75 * cpus;
 }
 
-/* Doubles the range below 2^31 until one thread needs a measurable amount
- * of CPU time (CPU time: another process's load does not stretch it); this
- * is also the warm-up. */
+/* Doubles the range below 2^31 until the harness's serial count needs a
+ * measurable amount of CPU time (CPU time: another process's load does not
+ * stretch it). */
 static long calibrated_length(double cpu_seconds)
 {
 	long length = 1024;
-	while (length < (1L << 24) && timed(TWO_TO_31 - length, TWO_TO_31, 1).cpu < cpu_seconds)
+	while (length < (1L << 24) && timed_serial(TWO_TO_31 - length, TWO_TO_31).cpu < cpu_seconds)
 		length *= 2;
 	return length;
 }
@@ -248,113 +329,174 @@ static struct demand demand_of(const struct harness_thread_span *spans, size_t n
 	return d;
 }
 
+/*
+ * Whether the threads shared the counting, from their CPU time: every
+ * thread used at least SHARE of an even share of the run's CPU time, and
+ * all of them together at most EXTRA_WORK times what the harness's serial
+ * count needs.  Threads that spin or yield while one counts, or that all
+ * count everything, fail one bound or the other: a spinner that burns
+ * little enough CPU time to pass the second burns too little for the first.
+ */
+#define SHARE      0.5
+#define EXTRA_WORK 1.25
+
+/* One all-CPU run of the student's count, judged. */
+struct student_run {
+	struct timed_run t;
+	struct demand demand;
+	double least_share; /* least thread's CPU time over an even share */
+	double work;        /* CPU time over the harness's serial CPU time */
+};
+
+static struct student_run judged(struct timed_run t, const struct harness_thread_span *spans,
+                                 size_t n, double serial_cpu)
+{
+	struct student_run r = {.t = t, .demand = demand_of(spans, n, t.wall)};
+	double least = n > 0 ? 1e300 : 0;
+	for (size_t i = 0; i < n; i++)
+		if (spans[i].cpu < least)
+			least = spans[i].cpu;
+	r.least_share = t.cpu > 0 ? least / (t.cpu / (double)(n > 0 ? n : 1)) : 0;
+	r.work = t.cpu / serial_cpu;
+	return r;
+}
+
+static bool shared_the_counting(const struct student_run *r)
+{
+	return r->least_share >= SHARE && r->work <= EXTRA_WORK;
+}
+
 /* Best figures over the alternated runs. */
 struct speedup_figures {
 	unsigned cpus;
 	int pairs;
-	double need, one_wall, one_cpu, all_wall, all_cpu, busy;
-	struct demand demand; /* of the last run other processes held back */
-	bool held_back_yet_ready;
+	double need;
+	double serial_cpu, serial_wall; /* best of the harness's serial counts */
+	double all_wall, busy;          /* best of the runs that shared the counting */
+	bool shared_yet;                /* some run shared the counting */
+	bool held_back_yet_ready;       /* some such run passed on the scheduler's figures */
+	struct student_run shown;       /* the run whose figures are shown */
 };
 
 static double speedup_of(const struct speedup_figures *f)
 {
-	return f->one_wall / f->all_wall;
+	return f->serial_cpu / f->all_wall;
 }
 
 static bool scaled_on_quiet_machine(const struct speedup_figures *f)
 {
-	return speedup_of(f) >= f->need && f->busy >= f->need;
+	return f->shared_yet && speedup_of(f) >= f->need && f->busy >= f->need;
 }
 
 /* When other processes kept the threads waiting for a CPU, the wall time
  * says little about the code.  The threads then show that they scale if
  * they were ready to use the CPUs (dynamic sharing: ready all along), or if
- * running together each would have finished in its share of one thread's
- * time had it never waited (a fixed split), and in both cases did no more
- * work than one thread does. */
-#define HELD_BACK  0.10
-#define EXTRA_WORK 1.25
+ * running together each would have finished in its share of the serial
+ * count's time had it never waited (a fixed split); in both cases they
+ * must have shared the counting, since a thread spinning on sched_yield
+ * looks ready too. */
+#define HELD_BACK 0.10
 
-static bool ready_to_scale(const struct speedup_figures *f, struct demand d)
+static bool ready_to_scale(const struct speedup_figures *f, const struct student_run *r)
 {
+	struct demand d = r->demand;
 	bool ready = d.ready >= f->need;
-	bool fixed_split = d.all_together && d.longest > 0 && f->one_cpu / d.longest >= f->need;
-	return d.waited >= HELD_BACK && (ready || fixed_split);
+	bool fixed_split = d.all_together && d.longest > 0 && f->serial_cpu / d.longest >= f->need;
+	return shared_the_counting(r) && d.waited >= HELD_BACK && (ready || fixed_split);
 }
 
-static bool scaled_on_busy_machine(const struct speedup_figures *f)
-{
-	return f->held_back_yet_ready && f->all_cpu / f->one_cpu <= EXTRA_WORK;
-}
-
+/* One harness serial count, then one all-CPU run of the student's. */
 static void alternate(long lo, long hi, long expected, struct speedup_figures *f)
 {
+	struct timed_run serial = timed_serial(lo, hi);
+	ck_assert_msg(serial.count == expected,
+	              "harness: its trial division found %ld primes in [%ld, %ld), its sieve %ld",
+	              serial.count, lo, hi, expected);
+	if (serial.cpu < f->serial_cpu)
+		f->serial_cpu = serial.cpu;
+	if (serial.wall < f->serial_wall)
+		f->serial_wall = serial.wall;
 	struct harness_thread_span spans[MAX_SPANS];
-	struct timed_run one = timed(lo, hi, 1);
-	harness_thread_spans_reset();
-	struct timed_run all = timed(lo, hi, (int)f->cpus);
-	size_t n = harness_thread_spans(spans, MAX_SPANS);
-	ck_assert_msg(one.count == expected && all.count == expected,
-	              "count_primes(%ld, %ld, n) returned %ld with 1 thread and %ld with %u, "
-	              "expected %ld",
-	              lo, hi, one.count, all.count, f->cpus, expected);
-	if (one.wall < f->one_wall)
-		f->one_wall = one.wall;
-	if (one.cpu < f->one_cpu)
-		f->one_cpu = one.cpu;
-	if (all.wall < f->all_wall)
-		f->all_wall = all.wall;
-	if (all.cpu / all.wall > f->busy)
-		f->busy = all.cpu / all.wall;
-	struct demand d = demand_of(spans, n, all.wall);
-	if (all.cpu < f->all_cpu)
-		f->all_cpu = all.cpu;
-	if (f->pairs == 0 || d.waited >= HELD_BACK)
-		f->demand = d;
-	if (ready_to_scale(f, d))
+	size_t n;
+	struct timed_run all = traced(lo, hi, (int)f->cpus, expected, spans, &n);
+	struct student_run r = judged(all, spans, n, f->serial_cpu);
+	bool shared = shared_the_counting(&r);
+	if (shared) {
+		if (all.wall < f->all_wall)
+			f->all_wall = all.wall;
+		if (all.cpu / all.wall > f->busy)
+			f->busy = all.cpu / all.wall;
+	}
+	/* Show a run that shared the counting if there is one, preferably one
+	 * that other processes held back. */
+	if (f->pairs == 0 || (shared && (!f->shared_yet || r.demand.waited >= HELD_BACK)) ||
+	    (!f->shared_yet && !shared))
+		f->shown = r;
+	f->shared_yet |= shared;
+	if (ready_to_scale(f, &r))
 		f->held_back_yet_ready = true;
 	f->pairs++;
 }
 
+static void report_speedup(const struct speedup_figures *f, long lo, long hi)
+{
+	const struct student_run *r = &f->shown;
+	harness_info("%u usable CPUs; [%ld, %ld), best of %d alternated runs: the harness's serial "
+	             "count %.1f ms of CPU time (%.1f ms wall), count_primes with %u threads "
+	             "%.1f ms: speedup %.2f (needed %.2f); CPU time / wall time with %u threads "
+	             "%.2f (needed %.2f)",
+	             f->cpus, lo, hi, f->pairs, f->serial_cpu * 1e3, f->serial_wall * 1e3, f->cpus,
+	             (f->shared_yet ? f->all_wall : r->t.wall) * 1e3,
+	             f->serial_cpu / (f->shared_yet ? f->all_wall : r->t.wall), f->need, f->cpus,
+	             f->shared_yet ? f->busy : r->t.cpu / r->t.wall, f->need);
+	harness_info("CPU time of the %u threads%s: the least one used %.0f%% of an even share "
+	             "(needed %.0f%%); all of them %.2f x the serial count's (at most %.2f)",
+	             f->cpus, f->shared_yet ? "" : " (no run shared the counting)",
+	             r->least_share * 100, SHARE * 100, r->work, EXTRA_WORK);
+	harness_info("scheduler, %u-thread run: ready to run on %.2f CPUs on average, %.0f%% of "
+	             "that spent waiting for a CPU other processes held; the longest thread, "
+	             "minus its waits, took %.1f ms (the serial count's CPU time is %.2f times "
+	             "that)",
+	             f->cpus, r->demand.ready, r->demand.waited * 100, r->demand.longest * 1e3,
+	             r->demand.longest > 0 ? f->serial_cpu / r->demand.longest : 0);
+}
+
 START_TEST(speedup)
 {
-	struct speedup_figures f = {.cpus = harness_cpus(),
-	                            .one_wall = 1e300,
-	                            .one_cpu = 1e300,
-	                            .all_wall = 1e300,
-	                            .all_cpu = 1e300};
+	struct speedup_figures f = {
+	    .cpus = harness_cpus(), .serial_cpu = 1e300, .serial_wall = 1e300, .all_wall = 1e300};
 	ck_assert_msg(f.cpus >= 2, "speedup cannot be measured here: this process may use only "
 	                           "1 CPU (sched_getaffinity).  Grade on a machine with 2 or more "
 	                           "CPUs");
 	f.need = required_speedup(f.cpus);
 	long hi = TWO_TO_31, lo = hi - calibrated_length(0.06);
 	long expected = sieve_count(lo, hi);
+	/* Warm-up; the one-thread call must count right, its time is not used. */
+	struct harness_thread_span spans[MAX_SPANS];
+	size_t n;
+	traced(lo, hi, 1, expected, spans, &n);
+	traced(lo, hi, (int)f.cpus, expected, spans, &n);
 	while (f.pairs < 10 &&
-	       (f.pairs < 3 || !(scaled_on_quiet_machine(&f) || scaled_on_busy_machine(&f))))
+	       (f.pairs < 3 || !(scaled_on_quiet_machine(&f) || f.held_back_yet_ready)))
 		alternate(lo, hi, expected, &f);
-	harness_info("%u usable CPUs; [%ld, %ld), best of %d alternated runs: 1 thread %.1f ms, "
-	             "%u threads %.1f ms: speedup %.2f (needed %.2f); CPU time / wall time "
-	             "with %u threads %.2f (needed %.2f)",
-	             f.cpus, lo, hi, f.pairs, f.one_wall * 1e3, f.cpus, f.all_wall * 1e3,
-	             speedup_of(&f), f.need, f.cpus, f.busy, f.need);
-	harness_info(
-	    "scheduler, %u-thread run: ready to run on %.2f CPUs on average, %.0f%% of that "
-	    "spent waiting for a CPU other processes held; the longest thread, minus its "
-	    "waits, took %.1f ms (one thread's CPU time is %.2f times that); threads "
-	    "used %.2f x one thread's CPU time (best of each)",
-	    f.cpus, f.demand.ready, f.demand.waited * 100, f.demand.longest * 1e3,
-	    f.demand.longest > 0 ? f.one_cpu / f.demand.longest : 0, f.all_cpu / f.one_cpu);
+	report_speedup(&f, lo, hi);
 	if (scaled_on_quiet_machine(&f))
 		return;
-	if (scaled_on_busy_machine(&f)) {
+	if (f.held_back_yet_ready) {
 		harness_info("passed on the scheduler's figures: other processes held the "
 		             "threads back, so the wall-time speedup understates the code");
 		return;
 	}
+	ck_assert_msg(f.shared_yet,
+	              "in none of %d runs did the %u threads share the counting: every thread "
+	              "must use at least %.0f%% of an even share of the CPU time, and all of them "
+	              "together at most %.2f x the CPU time the harness's own serial count of "
+	              "the range needs.  Threads that spin, yield in a loop or repeat work burn "
+	              "CPU time without counting",
+	              f.pairs, f.cpus, SHARE * 100, EXTRA_WORK);
 	ck_assert_msg(speedup_of(&f) >= f.need,
-	              "with %u threads on %u CPUs count_primes ran only %.2f times as fast as "
-	              "with 1 thread; it should approach %u",
+	              "with %u threads on %u CPUs count_primes ran only %.2f times as fast as the "
+	              "harness's own serial count of the same range; it should approach %u",
 	              f.cpus, f.cpus, speedup_of(&f), f.cpus);
 	ck_abort_msg("with %u threads the process kept only %.2f CPUs busy on average; it should "
 	             "approach %u: the threads must all be computing at once",
@@ -367,9 +509,10 @@ END_TEST
 struct balance {
 	double work_ratio;   /* busiest thread's CPU time over the mean */
 	double finish_share; /* share of the run after the first thread finished */
+	double work;         /* the run's CPU time over the harness's serial count's */
 };
 
-static struct balance balance_of(const struct harness_thread_span *spans, size_t n)
+static struct balance balance_of(const struct harness_thread_span *spans, size_t n, double work)
 {
 	double total = 0, most = 0, first_start = 1e300, first_end = 1e300, last_end = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -384,7 +527,7 @@ static struct balance balance_of(const struct harness_thread_span *spans, size_t
 			last_end = spans[i].end;
 	}
 	return (struct balance){most / (total / (double)n),
-	                        (last_end - first_end) / (last_end - first_start)};
+	                        (last_end - first_end) / (last_end - first_start), work};
 }
 
 #define EVEN_WORK 1.12
@@ -393,10 +536,12 @@ static struct balance balance_of(const struct harness_thread_span *spans, size_t
 
 /* Even work suits a fixed split; finishing together shows work that went
  * to whichever thread was free (dynamic chunks), however the machine's
- * load made the threads' shares unequal. */
+ * load made the threads' shares unequal.  Either counts only when the CPU
+ * time is counting, not spinning: threads that spin until one finishes
+ * also burn even CPU time and finish together. */
 static bool balanced(struct balance b)
 {
-	return b.work_ratio <= EVEN_WORK || b.finish_share <= TOGETHER;
+	return (b.work_ratio <= EVEN_WORK || b.finish_share <= TOGETHER) && b.work <= EXTRA_WORK;
 }
 
 START_TEST(balance)
@@ -409,27 +554,36 @@ START_TEST(balance)
 	while (hi < (1L << 26) && timed(0, hi, nthreads).cpu < 0.12)
 		hi *= 2;
 	long expected = sieve_count(0, hi);
-	int good = 0;
-	char figures[RUNS][64];
+	struct timed_run serial = timed_serial(0, hi);
+	ck_assert_msg(serial.count == expected,
+	              "harness: its trial division found %ld primes in [0, %ld), its sieve %ld",
+	              serial.count, hi, expected);
+	int good = 0, wasteful = 0;
+	char figures[RUNS][80];
 	for (int run = 0; run < RUNS; run++) {
-		long count;
-		size_t n = spans_of(0, hi, nthreads, spans, &count);
-		ck_assert_msg(count == expected,
-		              "count_primes(0, %ld, %d) returned %ld, expected %ld", hi, nthreads,
-		              count, expected);
+		size_t n;
+		struct timed_run t = traced(0, hi, nthreads, expected, spans, &n);
 		ck_assert_msg(n == (size_t)nthreads,
 		              "count_primes(0, %ld, %d) ran %zu threads; it must create %d", hi,
 		              nthreads, n, nthreads);
-		struct balance b = balance_of(spans, n);
+		struct balance b = balance_of(spans, n, t.cpu / serial.cpu);
 		good += balanced(b);
-		snprintf(figures[run], sizeof figures[run], "%.2f x and %.0f%%", b.work_ratio,
-		         b.finish_share * 100);
+		wasteful += b.work > EXTRA_WORK;
+		snprintf(figures[run], sizeof figures[run], "%.2f x, %.0f%% and %.2f x",
+		         b.work_ratio, b.finish_share * 100, b.work);
 	}
 	harness_info("[0, %ld) on %d threads, %d runs: busiest thread's CPU time over the mean, "
-	             "and share of the run after the first thread finished: %s; %s; %s (balanced: "
-	             "<= %.2f x, or <= %.0f%%)",
-	             hi, nthreads, RUNS, figures[0], figures[1], figures[2], EVEN_WORK,
-	             TOGETHER * 100);
+	             "share of the run after the first thread finished, and CPU time over the "
+	             "harness's serial count's (%.1f ms): %s; %s; %s (balanced: <= %.2f x, or <= "
+	             "%.0f%%, and <= %.2f x)",
+	             hi, nthreads, RUNS, serial.cpu * 1e3, figures[0], figures[1], figures[2],
+	             EVEN_WORK, TOGETHER * 100, EXTRA_WORK);
+	ck_assert_msg(wasteful * 2 <= RUNS,
+	              "in %d of %d runs the threads used more than %.2f x the CPU time the "
+	              "harness's own serial count of [0, %ld) needs: threads that spin, yield in a "
+	              "loop or repeat work burn CPU time without counting, and their even CPU time "
+	              "shows no balance",
+	              wasteful, RUNS, EXTRA_WORK, hi);
 	ck_assert_msg(good * 2 > RUNS,
 	              "the threads did not share the cost evenly in %d of %d runs: numbers near "
 	              "%ld cost far more to test than small ones, so equal slices of the range are "

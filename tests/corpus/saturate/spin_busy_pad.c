@@ -1,0 +1,98 @@
+/* expect: functional=passed timing=failed score=partial */
+/* expect-output: CPU time */
+/*
+ * spin_busy_pad.c -- the same attack with nothing but atomics and the
+ * clock: one thread counts the whole range while the others spin on an
+ * atomic flag, and the one-thread call busy-waits on the clock as long
+ * again as it counted.  Every thread is alive at once and burns the same
+ * CPU time, so only the harness's own serial count and the total CPU time
+ * the threads burned show that nothing ran in parallel.
+ */
+#include "saturate.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+
+struct job {
+	long lo, hi, count;
+	atomic_bool done;
+};
+
+struct helper {
+	pthread_t thread;
+	struct job *job;
+	bool counts;
+};
+
+static bool is_prime(long n)
+{
+	if (n < 2)
+		return false;
+	if (n % 2 == 0)
+		return n == 2;
+	for (long d = 3; d * d <= n; d += 2)
+		if (n % d == 0)
+			return false;
+	return true;
+}
+
+static long count_range(long lo, long hi)
+{
+	long count = 0;
+	for (long n = lo; n < hi; n++)
+		count += is_prime(n);
+	return count;
+}
+
+static void *run(void *arg)
+{
+	struct helper *h = arg;
+	if (h->counts) {
+		h->job->count = count_range(h->job->lo, h->job->hi);
+		atomic_store(&h->job->done, true);
+	} else {
+		while (!atomic_load(&h->job->done))
+			;
+	}
+	return NULL;
+}
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Counts alone, then spins on the clock as long again. */
+static long padded(long lo, long hi)
+{
+	double start = now();
+	long count = count_range(lo, hi);
+	double until = now() + (now() - start);
+	while (now() < until)
+		;
+	return count;
+}
+
+long count_primes(long lo, long hi, int nthreads)
+{
+	if (nthreads <= 1)
+		return padded(lo, hi);
+	struct job job = {.lo = lo, .hi = hi};
+	atomic_init(&job.done, false);
+	struct helper *helpers = calloc((size_t)nthreads, sizeof *helpers);
+	if (!helpers)
+		return -1;
+	for (int i = 0; i < nthreads; i++) {
+		helpers[i] = (struct helper){.job = &job, .counts = i == 0};
+		pthread_create(&helpers[i].thread, NULL, run, &helpers[i]);
+	}
+	for (int i = 0; i < nthreads; i++)
+		pthread_join(helpers[i].thread, NULL);
+	free(helpers);
+	return job.count;
+}
