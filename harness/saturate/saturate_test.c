@@ -284,6 +284,44 @@ static struct timed_run traced(long lo, long hi, int nthreads, long expected,
 	return t;
 }
 
+/* --- did every thread count? -------------------------------------------- */
+
+/*
+ * Whether the threads shared the counting, from CPU time the submission
+ * cannot fake: every thread used at least SHARE of an even share of the
+ * run's CPU time, and all of them together at most EXTRA_WORK times what
+ * the harness's serial count of the same range needs.  Threads that spin
+ * or yield while others count, or that all count everything, fail one
+ * bound or the other.  Beside one counting thread on n threads, a spinner
+ * must burn at least 1/(n + 1) of that thread's CPU time to pass the first
+ * bound and at most 1/(4(n - 1)) to pass the second: never both.  (Only
+ * with fewer spinners than 2 threads in 5 do both hold, and then most
+ * threads count.)
+ */
+#define SHARE      0.5
+#define EXTRA_WORK 1.25
+
+struct counting {
+	double least_share; /* least thread's CPU time over an even share */
+	double work;        /* the run's CPU time over the serial count's */
+};
+
+static struct counting counting_of(struct timed_run t, const struct harness_thread_span *spans,
+                                   size_t n, double serial_cpu)
+{
+	double least = n > 0 ? 1e300 : 0;
+	for (size_t i = 0; i < n; i++)
+		if (spans[i].cpu < least)
+			least = spans[i].cpu;
+	double even_share = t.cpu / (double)(n > 0 ? n : 1);
+	return (struct counting){even_share > 0 ? least / even_share : 0, t.cpu / serial_cpu};
+}
+
+static bool all_counted(struct counting c)
+{
+	return c.least_share >= SHARE && c.work <= EXTRA_WORK;
+}
+
 /* --- speedup ------------------------------------------------------------ */
 
 /* Three quarters of the CPUs: 1.5 on 2 (the floor of 1.3 never binds). */
@@ -329,42 +367,12 @@ static struct demand demand_of(const struct harness_thread_span *spans, size_t n
 	return d;
 }
 
-/*
- * Whether the threads shared the counting, from their CPU time: every
- * thread used at least SHARE of an even share of the run's CPU time, and
- * all of them together at most EXTRA_WORK times what the harness's serial
- * count needs.  Threads that spin or yield while one counts, or that all
- * count everything, fail one bound or the other: a spinner that burns
- * little enough CPU time to pass the second burns too little for the first.
- */
-#define SHARE      0.5
-#define EXTRA_WORK 1.25
-
 /* One all-CPU run of the student's count, judged. */
 struct student_run {
 	struct timed_run t;
 	struct demand demand;
-	double least_share; /* least thread's CPU time over an even share */
-	double work;        /* CPU time over the harness's serial CPU time */
+	struct counting counting;
 };
-
-static struct student_run judged(struct timed_run t, const struct harness_thread_span *spans,
-                                 size_t n, double serial_cpu)
-{
-	struct student_run r = {.t = t, .demand = demand_of(spans, n, t.wall)};
-	double least = n > 0 ? 1e300 : 0;
-	for (size_t i = 0; i < n; i++)
-		if (spans[i].cpu < least)
-			least = spans[i].cpu;
-	r.least_share = t.cpu > 0 ? least / (t.cpu / (double)(n > 0 ? n : 1)) : 0;
-	r.work = t.cpu / serial_cpu;
-	return r;
-}
-
-static bool shared_the_counting(const struct student_run *r)
-{
-	return r->least_share >= SHARE && r->work <= EXTRA_WORK;
-}
 
 /* Best figures over the alternated runs. */
 struct speedup_figures {
@@ -402,7 +410,7 @@ static bool ready_to_scale(const struct speedup_figures *f, const struct student
 	struct demand d = r->demand;
 	bool ready = d.ready >= f->need;
 	bool fixed_split = d.all_together && d.longest > 0 && f->serial_cpu / d.longest >= f->need;
-	return shared_the_counting(r) && d.waited >= HELD_BACK && (ready || fixed_split);
+	return all_counted(r->counting) && d.waited >= HELD_BACK && (ready || fixed_split);
 }
 
 /* One harness serial count, then one all-CPU run of the student's. */
@@ -419,8 +427,9 @@ static void alternate(long lo, long hi, long expected, struct speedup_figures *f
 	struct harness_thread_span spans[MAX_SPANS];
 	size_t n;
 	struct timed_run all = traced(lo, hi, (int)f->cpus, expected, spans, &n);
-	struct student_run r = judged(all, spans, n, f->serial_cpu);
-	bool shared = shared_the_counting(&r);
+	struct student_run r = {all, demand_of(spans, n, all.wall),
+	                        counting_of(all, spans, n, f->serial_cpu)};
+	bool shared = all_counted(r.counting);
 	if (shared) {
 		if (all.wall < f->all_wall)
 			f->all_wall = all.wall;
@@ -452,7 +461,7 @@ static void report_speedup(const struct speedup_figures *f, long lo, long hi)
 	harness_info("CPU time of the %u threads%s: the least one used %.0f%% of an even share "
 	             "(needed %.0f%%); all of them %.2f x the serial count's (at most %.2f)",
 	             f->cpus, f->shared_yet ? "" : " (no run shared the counting)",
-	             r->least_share * 100, SHARE * 100, r->work, EXTRA_WORK);
+	             r->counting.least_share * 100, SHARE * 100, r->counting.work, EXTRA_WORK);
 	harness_info("scheduler, %u-thread run: ready to run on %.2f CPUs on average, %.0f%% of "
 	             "that spent waiting for a CPU other processes held; the longest thread, "
 	             "minus its waits, took %.1f ms (the serial count's CPU time is %.2f times "
@@ -509,10 +518,9 @@ END_TEST
 struct balance {
 	double work_ratio;   /* busiest thread's CPU time over the mean */
 	double finish_share; /* share of the run after the first thread finished */
-	double work;         /* the run's CPU time over the harness's serial count's */
 };
 
-static struct balance balance_of(const struct harness_thread_span *spans, size_t n, double work)
+static struct balance balance_of(const struct harness_thread_span *spans, size_t n)
 {
 	double total = 0, most = 0, first_start = 1e300, first_end = 1e300, last_end = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -527,7 +535,7 @@ static struct balance balance_of(const struct harness_thread_span *spans, size_t
 			last_end = spans[i].end;
 	}
 	return (struct balance){most / (total / (double)n),
-	                        (last_end - first_end) / (last_end - first_start), work};
+	                        (last_end - first_end) / (last_end - first_start)};
 }
 
 #define EVEN_WORK 1.12
@@ -536,19 +544,43 @@ static struct balance balance_of(const struct harness_thread_span *spans, size_t
 
 /* Even work suits a fixed split; finishing together shows work that went
  * to whichever thread was free (dynamic chunks), however the machine's
- * load made the threads' shares unequal.  Either counts only when the CPU
- * time is counting, not spinning: threads that spin until one finishes
- * also burn even CPU time and finish together. */
+ * load made the threads' shares unequal. */
 static bool balanced(struct balance b)
 {
-	return (b.work_ratio <= EVEN_WORK || b.finish_share <= TOGETHER) && b.work <= EXTRA_WORK;
+	return b.work_ratio <= EVEN_WORK || b.finish_share <= TOGETHER;
+}
+
+/* Runs that looked balanced, and those that also counted: threads that
+ * spin until one has counted everything burn even CPU time and finish
+ * together too. */
+struct balance_verdict {
+	int balanced, counted;
+	char figures[RUNS][96];
+};
+
+static void judge_balance(long hi, int nthreads, long expected, double serial_cpu,
+                          struct balance_verdict *v)
+{
+	struct harness_thread_span spans[MAX_SPANS];
+	for (int run = 0; run < RUNS; run++) {
+		size_t n;
+		struct timed_run t = traced(0, hi, nthreads, expected, spans, &n);
+		ck_assert_msg(n == (size_t)nthreads,
+		              "count_primes(0, %ld, %d) ran %zu threads; it must create %d", hi,
+		              nthreads, n, nthreads);
+		struct balance b = balance_of(spans, n);
+		struct counting c = counting_of(t, spans, n, serial_cpu);
+		v->balanced += balanced(b);
+		v->counted += balanced(b) && all_counted(c);
+		snprintf(v->figures[run], sizeof v->figures[run], "%.2f x, %.0f%%, %.0f%%, %.2f x",
+		         b.work_ratio, b.finish_share * 100, c.least_share * 100, c.work);
+	}
 }
 
 START_TEST(balance)
 {
 	unsigned cpus = harness_cpus();
 	int nthreads = cpus < 2 ? 2 : (int)cpus;
-	struct harness_thread_span spans[MAX_SPANS];
 	long hi = 1L << 17;
 	/* Warm-up and calibration: enough work to time each thread. */
 	while (hi < (1L << 26) && timed(0, hi, nthreads).cpu < 0.12)
@@ -558,37 +590,28 @@ START_TEST(balance)
 	ck_assert_msg(serial.count == expected,
 	              "harness: its trial division found %ld primes in [0, %ld), its sieve %ld",
 	              serial.count, hi, expected);
-	int good = 0, wasteful = 0;
-	char figures[RUNS][80];
-	for (int run = 0; run < RUNS; run++) {
-		size_t n;
-		struct timed_run t = traced(0, hi, nthreads, expected, spans, &n);
-		ck_assert_msg(n == (size_t)nthreads,
-		              "count_primes(0, %ld, %d) ran %zu threads; it must create %d", hi,
-		              nthreads, n, nthreads);
-		struct balance b = balance_of(spans, n, t.cpu / serial.cpu);
-		good += balanced(b);
-		wasteful += b.work > EXTRA_WORK;
-		snprintf(figures[run], sizeof figures[run], "%.2f x, %.0f%% and %.2f x",
-		         b.work_ratio, b.finish_share * 100, b.work);
-	}
-	harness_info("[0, %ld) on %d threads, %d runs: busiest thread's CPU time over the mean, "
-	             "share of the run after the first thread finished, and CPU time over the "
-	             "harness's serial count's (%.1f ms): %s; %s; %s (balanced: <= %.2f x, or <= "
-	             "%.0f%%, and <= %.2f x)",
-	             hi, nthreads, RUNS, serial.cpu * 1e3, figures[0], figures[1], figures[2],
-	             EVEN_WORK, TOGETHER * 100, EXTRA_WORK);
-	ck_assert_msg(wasteful * 2 <= RUNS,
-	              "in %d of %d runs the threads used more than %.2f x the CPU time the "
-	              "harness's own serial count of [0, %ld) needs: threads that spin, yield in a "
-	              "loop or repeat work burn CPU time without counting, and their even CPU time "
-	              "shows no balance",
-	              wasteful, RUNS, EXTRA_WORK, hi);
-	ck_assert_msg(good * 2 > RUNS,
+	struct balance_verdict v = {0};
+	judge_balance(hi, nthreads, expected, serial.cpu, &v);
+	harness_info(
+	    "[0, %ld) on %d threads, %d runs: busiest thread's CPU time over the mean, "
+	    "share of the run after the first thread finished, least thread's CPU time "
+	    "over an even share, and CPU time over the harness's serial count's (%.1f ms): "
+	    "%s; %s; %s (balanced: <= %.2f x, or <= %.0f%%; counting: >= %.0f%% and "
+	    "<= %.2f x)",
+	    hi, nthreads, RUNS, serial.cpu * 1e3, v.figures[0], v.figures[1], v.figures[2],
+	    EVEN_WORK, TOGETHER * 100, SHARE * 100, EXTRA_WORK);
+	ck_assert_msg(v.balanced * 2 > RUNS,
 	              "the threads did not share the cost evenly in %d of %d runs: numbers near "
 	              "%ld cost far more to test than small ones, so equal slices of the range are "
 	              "unequal work.  Deal out numbers or small chunks instead",
-	              RUNS - good, RUNS, hi);
+	              RUNS - v.balanced, RUNS, hi);
+	ck_assert_msg(v.counted * 2 > RUNS,
+	              "in %d of %d runs the threads' CPU time looked balanced but was not all "
+	              "counting: every thread must use at least %.0f%% of an even share, and all "
+	              "of them together at most %.2f x the CPU time the harness's own serial "
+	              "count of [0, %ld) needs.  Threads that spin, yield in a loop or repeat work "
+	              "burn CPU time without counting",
+	              RUNS - v.counted, RUNS, SHARE * 100, EXTRA_WORK, hi);
 }
 END_TEST
 

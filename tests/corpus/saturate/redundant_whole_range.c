@@ -1,5 +1,5 @@
 /* expect: functional=passed timing=failed score=partial */
-/* expect-output: CPU time */
+/* expect-output: without counting */
 /*
  * redundant_whole_range.c -- every thread counts the whole range, so the
  * result is right, the threads overlap and their CPU time is spread

@@ -1,5 +1,5 @@
 /* expect: functional=passed timing=failed score=partial */
-/* expect-output: CPU time */
+/* expect-output: without counting */
 /*
  * spin_busy_pad.c -- the same attack with nothing but atomics and the
  * clock: one thread counts the whole range while the others spin on an
