@@ -427,6 +427,10 @@ static void alternate(long lo, long hi, long expected, struct speedup_figures *f
 	struct harness_thread_span spans[MAX_SPANS];
 	size_t n;
 	struct timed_run all = traced(lo, hi, (int)f->cpus, expected, spans, &n);
+	/* Extra threads would wait for a CPU among themselves and pass for
+	 * threads held back by other processes. */
+	ck_assert_msg(n == f->cpus, "count_primes(%ld, %ld, %u) ran %zu threads; it must create %u",
+	              lo, hi, f->cpus, n, f->cpus);
 	struct student_run r = {all, demand_of(spans, n, all.wall),
 	                        counting_of(all, spans, n, f->serial_cpu)};
 	bool shared = all_counted(r.counting);
