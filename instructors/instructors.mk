@@ -5,11 +5,12 @@
 #   make grade-class DIR=submissions [OUT=gradebook.csv] [EX=...] [JOBS=n]
 #                    [LIMIT=seconds per student]
 #   make gradebook FROM=results [OUT=gradebook.csv]   merges results graded elsewhere
+#   make classroom                rewrites the Classroom workflow from exercises/course.list
 #
 # A student repository made by `make template` leaves this folder out, so
 # students see only `make grade`.
 
-.PHONY: template gradescope grade-class gradebook
+.PHONY: template gradescope grade-class gradebook classroom
 
 template:
 	@test -n '$(DEST)' || { echo 'usage: make template DEST=dir' >&2; exit 2; }
@@ -36,3 +37,7 @@ grade-class: all $(BUILD)/instructors/grade-class
 gradebook: $(BUILD)/instructors/grade-class
 	@test -n '$(FROM)' || { echo 'usage: make gradebook FROM=results [OUT=gradebook.csv]' >&2; exit 2; }
 	@$(BUILD)/instructors/grade-class --root '$(CURDIR)' --merge '$(FROM)' --out '$(OUT)' $(EX)
+
+# GitHub reads the workflow as committed: it lists the exercises itself.
+classroom:
+	sh instructors/classroom.sh >.github/workflows/classroom.yml

@@ -65,6 +65,8 @@ workflows() {
 		and ($r.env | to_entries | all(.value == "${{steps.grade.outputs." + .key + "}}"))
 		and ($r.env | keys | sort) == ("'"$runners"'" | split(",")
 			| map(ascii_upcase + "_RESULTS") | sort)' "$tmp/classroom.json"
+	check "classroom.yml: what instructors/classroom.sh writes from exercises/course.list (make classroom)" \
+		sh -c "sh instructors/classroom.sh | cmp -s - .github/workflows/classroom.yml"
 	check "ci.yml: runs make test on push" holds '
 		(.on | index("push")) != null
 		and ([.jobs[].steps[] | select(.run == "make test")] | length) == 1' "$tmp/ci.json"
