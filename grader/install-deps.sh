@@ -4,6 +4,8 @@
 set -e
 packages="build-essential pkg-config clang valgrind check libsubunit-dev libjansson-dev
 binutils libxml2-dev libxml2-utils tmux yamllint yq jq zip unzip"
+# The project's own checks (make lint, make format-check), not grading.
+packages="$packages cppcheck clang-tidy clang-format"
 if [ "$(id -u)" -eq 0 ]; then
 	as_root=""
 elif command -v sudo >/dev/null 2>&1; then
