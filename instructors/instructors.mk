@@ -20,9 +20,15 @@ ZIP ?= $(BUILD)/gradescope.zip
 gradescope:
 	@sh instructors/gradescope.sh '$(ZIP)'
 
-$(BUILD)/instructors/grade-class: instructors/grade_class.c | tools
+# grade-class: its own command line, scheduler and gradebook, linked with
+# the grader's modules (rubric, runner, pool, clock).
+GRADE_CLASS_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard instructors/grade_class/*.c))
+$(BUILD)/instructors/grade_class/%.o: instructors/grade_class/%.c | tools
 	@mkdir -p $(@D)
-	$(CC_fast) $(GRADER_CFLAGS) $< -o $@ $(GRADER_LIBS)
+	$(CC_fast) $(GRADER_CFLAGS) $(DEPFLAGS) -Igrader -c $< -o $@
+
+$(BUILD)/instructors/grade-class: $(GRADE_CLASS_OBJ) $(GRADER_OBJ)
+	$(CC_fast) -o $@ $^ $(GRADER_LIBS)
 
 OUT ?= gradebook.csv
 JOBS ?= 1
