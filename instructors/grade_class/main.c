@@ -102,6 +102,8 @@ static int make_results_dir(struct batch *c)
 	if (mkdir(c->results_dir, 0755) != 0 && errno != EEXIST) {
 		fprintf(stderr, "grade-class: cannot create %s: %s\n", c->results_dir,
 		        strerror(errno));
+		free(c->results_dir);
+		c->results_dir = NULL;
 		return -1;
 	}
 	return 0;
