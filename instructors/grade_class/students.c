@@ -55,22 +55,24 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct student *)a)->name, ((const struct student *)b)->name);
 }
 
-/* Opens a folder of the class, or says why it cannot. */
-static DIR *open_folder(const char *dir)
+/* Opens the folder the class is found in, with room for its students, or
+ * says why it cannot. */
+static DIR *open_class(struct batch *c, const char *dir)
 {
 	DIR *d = opendir(dir);
 	if (!d)
 		fprintf(stderr, "grade-class: cannot read the folder %s: %s\n", dir,
 		        strerror(errno));
+	else
+		c->students = calloc(MAX_STUDENTS, sizeof *c->students);
 	return d;
 }
 
 int students_find(struct batch *c)
 {
-	DIR *d = open_folder(c->dir);
+	DIR *d = open_class(c, c->dir);
 	if (!d)
 		return -1;
-	c->students = calloc(MAX_STUDENTS, sizeof *c->students);
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL && c->nstudents < MAX_STUDENTS) {
 		char *folder = joined(c->dir, e->d_name);
@@ -99,10 +101,9 @@ static void add_result_file(struct batch *c, const char *dir, const char *file)
 
 int students_find_results(struct batch *c)
 {
-	DIR *d = open_folder(c->merge);
+	DIR *d = open_class(c, c->merge);
 	if (!d)
 		return -1;
-	c->students = calloc(MAX_STUDENTS, sizeof *c->students);
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
 		char *path = joined(c->merge, e->d_name);
