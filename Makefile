@@ -9,9 +9,10 @@
 #
 # Harnesses are built in three variants (fast, tsan, debug), one folder
 # each under build/; harness/variants.mk says with which compiler and flags,
-# for the harness and for the student's file.  The grader compiles the student's file itself, per variant, and links it
-# with these.  Adding an exercise needs a folder in exercises/, solutions/
-# and harness/ (with a rubric.json), and its line in exercises/course.list.
+# for the harness and for the student's file.  The grader compiles the
+# student's file itself, per variant, and links it with these.  Adding an
+# exercise needs a folder in exercises/, solutions/ and harness/ (with a
+# rubric.json), its line in exercises/course.list, and `make classroom`.
 
 # The exercises in course order: the names in the one list (its comment
 # lines start with #, names with a lowercase letter).

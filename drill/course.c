@@ -57,7 +57,8 @@ int course_load(const char *root)
 		if (next)
 			*next++ = '\0';
 		n++;
-		line[strcspn(line, " \t\r")] = '\0';
+		for (size_t len = strlen(line); len > 0 && isspace((unsigned char)line[len - 1]);)
+			line[--len] = '\0';
 		if (*line && *line != '#')
 			rc = add_name(list, n, line);
 	}

@@ -151,6 +151,7 @@ START_TEST(the_course_list_is_read_in_order_and_checked)
 	ck_assert_str_eq(course[0], "zombie");
 	ck_assert_str_eq(course[1], "balance");
 	ck_assert_int_eq(load_list(root, "balance\nBad-name\n"), -1);
+	ck_assert_int_eq(load_list(root, "balance # the first\n"), -1);
 	ck_assert_int_eq(load_list(root, "balance\nbalance\n"), -1);
 	ck_assert_int_eq(load_list(root, "# none\n"), -1);
 	remove_scratch(root);
