@@ -26,10 +26,12 @@
 static int known(const char *exercise)
 {
 	int i = exercise && *exercise ? course_index(exercise) : -1;
-	if (i < 0)
-		fprintf(stderr,
-		        "drill: say which exercise, for example EX=balance (one of balance, "
-		        "deadlock, semaphore, prodcons, zombie, saturate)\n");
+	if (i < 0) {
+		char *names = course_names();
+		fprintf(stderr, "drill: say which exercise, for example EX=%s (one of %s)\n",
+		        course[0], names);
+		free(names);
+	}
 	return i;
 }
 
@@ -38,7 +40,7 @@ int current_exercise(const char *root)
 	struct progress p;
 	progress_load(&p, root);
 	int pick = -1, last = -1;
-	for (int i = 0; i < COURSE_SIZE && pick < 0; i++) {
+	for (int i = 0; i < course_count && pick < 0; i++) {
 		if (!course_available(root, course[i]))
 			continue;
 		last = i;
@@ -99,7 +101,7 @@ char *progress_report(const char *root)
 	int done = 0;
 	double score = 0, max = 0;
 	text_printf(&out, "%-10s %-8s %s\n", "exercise", "state", "best score");
-	for (int i = 0; i < COURSE_SIZE; i++) {
+	for (int i = 0; i < course_count; i++) {
 		const struct exercise_progress *e = &p.of[i];
 		if (!course_available(root, course[i])) {
 			text_printf(&out, "%-10s %-8s (not in the project yet)\n", course[i], "-");
@@ -118,7 +120,7 @@ char *progress_report(const char *root)
 	text_printf(&out,
 	            "%d of %d exercises done, %g of %g points (kept in .progress; delete it "
 	            "to start over)\n",
-	            done, COURSE_SIZE, score, max);
+	            done, course_count, score, max);
 	progress_free(&p);
 	return text_take(&out);
 }

@@ -1,6 +1,7 @@
 /*
- * course.h -- the six exercises in course order, and what the project has
- * of each (a rubric, hints, a pristine stub), for drill mode.
+ * course.h -- the exercises in course order, as exercises/course.list
+ * lists them, and what the project has of each (a rubric, hints, a
+ * pristine stub), for drill mode and the project's tests.
  */
 #ifndef DRILL_COURSE_H
 #define DRILL_COURSE_H
@@ -9,10 +10,19 @@
 
 #include <stdbool.h>
 
-enum { COURSE_SIZE = 6, CHECK_COUNT = CHECK_RULES + 1 };
-extern const char *const course[COURSE_SIZE];
+enum { COURSE_MAX = 32, CHECK_COUNT = CHECK_RULES + 1 };
+extern const char *course[COURSE_MAX]; /* the names, in course order */
+extern int course_count;               /* how many there are */
 
-/* Position of exercise in the course, or -1 if it is not one of the six. */
+/* Reads root/exercises/course.list into course[] and course_count; call
+ * once before anything else here.  On failure says why (file, line, fix)
+ * on stderr and returns -1. */
+int course_load(const char *root);
+
+/* The names, comma-separated ("balance, deadlock, ..."): a new string. */
+char *course_names(void);
+
+/* Position of exercise in the course, or -1 if it is not one of them. */
 int course_index(const char *exercise);
 
 /* Whether the project has a harness for it yet (harness/E/rubric.json). */

@@ -97,7 +97,7 @@ static void draw(struct drill *d)
 	progress_free(p);
 	progress_load(p, d->root);
 	d->screen.done = 0;
-	for (int i = 0; i < COURSE_SIZE; i++)
+	for (int i = 0; i < course_count; i++)
 		d->screen.done += p->of[i].state == STATE_DONE;
 	d->screen.banner = *d->banner ? d->banner : NULL;
 	d->screen.note = d->note;
@@ -130,7 +130,7 @@ static void open_exercise(struct drill *d, int exercise)
 	    .progress = &d->progress,
 	};
 	course_check_counts(d->root, name, d->screen.tests);
-	for (int i = 0; i < COURSE_SIZE; i++)
+	for (int i = 0; i < course_count; i++)
 		if (i != exercise)
 			d->screen.others_max += course_max_points(d->root, course[i]);
 	grading_start(&d->grading, name);
@@ -141,8 +141,8 @@ static void open_exercise(struct drill *d, int exercise)
  * (if undone_only) is not done yet; -1 if none. */
 static int next_exercise(const struct drill *d, int from, bool undone_only)
 {
-	for (int step = 1; step <= COURSE_SIZE; step++) {
-		int i = (from + step) % COURSE_SIZE;
+	for (int step = 1; step <= course_count; step++) {
+		int i = (from + step) % course_count;
 		if (!undone_only && i == from)
 			continue;
 		if (course_available(d->root, course[i]) &&
@@ -351,6 +351,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "drill: project folder %s not found\n", given);
 		return 2;
 	}
+	if (course_load(root) != 0)
+		return 2;
 	const char *command = arg < argc ? argv[arg] : NULL;
 	const char *exercise = arg + 1 < argc ? argv[arg + 1] : NULL;
 	if (!command)

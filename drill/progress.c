@@ -64,7 +64,7 @@ int progress_save(const struct progress *p)
 	fputs("# drill progress: exercise, state, best score, out of, hints seen.\n"
 	      "# Delete this file to start over.\n",
 	      f);
-	for (int i = 0; i < COURSE_SIZE; i++) {
+	for (int i = 0; i < course_count; i++) {
 		const struct exercise_progress *e = &p->of[i];
 		fprintf(f, "%s %s %g %g %d\n", course[i], state_names[e->state], e->best, e->max,
 		        e->hints);

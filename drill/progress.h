@@ -18,7 +18,7 @@ struct exercise_progress {
 
 struct progress {
 	char *path;
-	struct exercise_progress of[COURSE_SIZE]; /* in course order */
+	struct exercise_progress of[COURSE_MAX]; /* in course order */
 };
 
 /* Reads root/.progress; a missing or unreadable file means a fresh start. */

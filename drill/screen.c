@@ -77,7 +77,7 @@ static void header(const struct screen *s, struct text *out)
 	if (s->banner)
 		text_printf(out, "%s%s%s\n", BOLD, s->banner, RESET);
 	text_printf(out, "%sdrill: %s%s (exercise %d of %d), editing %s\n", BOLD,
-	            course[s->exercise], RESET, s->exercise + 1, COURSE_SIZE, s->file);
+	            course[s->exercise], RESET, s->exercise + 1, course_count, s->file);
 	for (int c = CHECK_BUILD; c <= CHECK_RULES; c++)
 		if (s->tests[c] > 0)
 			check_row(s, (enum check_kind)c, out);
@@ -116,11 +116,11 @@ static void footer(const struct screen *s, struct text *out)
 {
 	const struct grading *g = s->grading;
 	double score = grading_score(g, NULL), all = score;
-	for (int i = 0; i < COURSE_SIZE; i++)
+	for (int i = 0; i < course_count; i++)
 		all += i == s->exercise ? 0 : s->progress->of[i].best;
 	double all_max = s->max_points + s->others_max;
 	text_printf(out, "Progress: %d of %d exercises done; %s %g/%g; %g of %g points in all\n",
-	            s->done, COURSE_SIZE, course[s->exercise], score, s->max_points, all, all_max);
+	            s->done, course_count, course[s->exercise], score, s->max_points, all, all_max);
 	double since = s->saved_at > 0 ? s->saved_at : g->started;
 	const char *cause = s->saved_at > 0 ? "save" : "start";
 	char status[64] = "still grading";

@@ -27,17 +27,22 @@
 #define CHECK_LIBS "-lcheck"
 #endif
 
+/* Each variant's compiler and flags for the student's file, from
+ * harness/variants.mk (the Makefile passes them as -D defines): the one
+ * place they are said, beside the harness's own and why the two differ. */
+#if !defined(VARIANT_CC_debug) || !defined(VARIANT_CC_fast) || !defined(VARIANT_CC_tsan)
+#error "compile build.c with the Makefile: it defines VARIANT_* from harness/variants.mk"
+#endif
 struct variant_tools {
 	const char *cc;
-	const char *flags[4];
-	const char *link_flag; /* extra flag at link time, or NULL */
+	const char *flags;      /* compile flags, space-separated */
+	const char *link_flags; /* extra flags at link time, space-separated */
 };
 
 static const struct variant_tools tools[VARIANT_COUNT] = {
-    [VARIANT_DEBUG] = {"gcc", {"-O0", "-g", NULL}, NULL},
-    [VARIANT_FAST] = {"gcc", {"-O2", "-g", NULL}, NULL},
-    /* -O0: at -O1 clang folds `b += n; b -= n;` and the race disappears */
-    [VARIANT_TSAN] = {"clang", {"-O0", "-g", "-fsanitize=thread", NULL}, "-fsanitize=thread"},
+    [VARIANT_DEBUG] = {VARIANT_CC_debug, VARIANT_CFLAGS_debug, VARIANT_LDFLAGS_debug},
+    [VARIANT_FAST] = {VARIANT_CC_fast, VARIANT_CFLAGS_fast, VARIANT_LDFLAGS_fast},
+    [VARIANT_TSAN] = {VARIANT_CC_tsan, VARIANT_CFLAGS_tsan, VARIANT_LDFLAGS_tsan},
 };
 
 static char *path_join(const char *a, const char *b, const char *c)
@@ -94,6 +99,15 @@ static int run_logged(char *const argv[], const char *const *readable, const cha
 	return status;
 }
 
+/* Splits words ("-pthread -lcheck_pic ...", changed in place) into argv
+ * from n on, keeping room for the NULL; returns the new n. */
+static int add_words(const char **argv, int n, int max, char *words)
+{
+	for (char *w = strtok(words, " "); w && n < max - 1; w = strtok(NULL, " "))
+		argv[n++] = w;
+	return n;
+}
+
 static int compile(const struct grader_config *cfg, const char *exercise, enum variant v,
                    struct build *b, struct text *log)
 {
@@ -104,9 +118,8 @@ static int compile(const struct grader_config *cfg, const char *exercise, enum v
 	/* -pipe: no temporary files, so the compiler needs no /tmp */
 	const char *argv[24] = {t->cc,     "-std=c11", "-D_GNU_SOURCE", "-Wall",
 	                        "-Wextra", "-pthread", "-pipe"};
-	int n = 7;
-	for (int i = 0; t->flags[i]; i++)
-		argv[n++] = t->flags[i];
+	char *flags = strdup(t->flags);
+	int n = add_words(argv, 7, 16, flags);
 	argv[n++] = include;
 	argv[n++] = "-c";
 	argv[n++] = b->source;
@@ -140,16 +153,9 @@ static int compile(const struct grader_config *cfg, const char *exercise, enum v
 		free(header);
 	}
 	free(deps);
+	free(flags);
 	free(include);
 	return status;
-}
-
-/* Splits CHECK_LIBS ("-pthread -lcheck_pic ...") into argv words. */
-static int add_words(const char **argv, int n, int max, char *words)
-{
-	for (char *w = strtok(words, " "); w && n < max - 1; w = strtok(NULL, " "))
-		argv[n++] = w;
-	return n;
 }
 
 static int wrap_and_link(const struct grader_config *cfg, const char *exercise, enum variant v,
@@ -170,16 +176,17 @@ static int wrap_and_link(const struct grader_config *cfg, const char *exercise, 
 	    asprintf(&common, "%s/build/%s/libharness.a", cfg->root, variant_name(v)) < 0)
 		abort();
 	char libs[] = CHECK_LIBS;
+	char *link_flags = strdup(tools[v].link_flags);
 	const char *argv[32] = {tools[v].cc,         "-o",    b->binary[v], wrapped,
 	                        "-Wl,--start-group", harness, common,       "-Wl,--end-group"};
 	int n = 8;
-	if (tools[v].link_flag)
-		argv[n++] = tools[v].link_flag;
+	n = add_words(argv, n, 30, link_flags);
 	n = add_words(argv, n, 30, libs);
 	argv[n++] = "-pthread";
 	argv[n] = NULL;
 	if (status == 0)
 		status = run_logged((char *const *)argv, NULL, NULL, b, log);
+	free(link_flags);
 	free(harness);
 	free(common);
 	free(redefine);

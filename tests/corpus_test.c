@@ -11,6 +11,7 @@
  * marks three runs in a row, and its stub less than half.  Each grading
  * runs the real grader binary on a fresh copy, exactly as `make grade`.
  */
+#include "course.h"
 #include "run.h"
 #include "text.h"
 
@@ -71,9 +72,6 @@ static void read_claims(const char *path, char *claims, size_t len)
 	free(text);
 }
 
-static const char *const exercises[] = {"balance",  "deadlock", "semaphore",
-                                        "prodcons", "zombie",   "saturate"};
-
 /* The files of a corpus folder, in name order. */
 static int corpus_files(const char *dir, struct dirent ***names)
 {
@@ -107,8 +105,8 @@ static void find_integrity_cases(void)
 
 static void find_cases(void)
 {
-	for (size_t i = 0; i < sizeof exercises / sizeof exercises[0]; i++) {
-		const char *e = exercises[i];
+	for (int i = 0; i < course_count; i++) {
+		const char *e = course[i];
 		char path[512];
 		snprintf(path, sizeof path, "harness/%s/rubric.json", e);
 		if (access(path, R_OK) != 0)
@@ -391,7 +389,7 @@ static json_t *grade_all_shared(const char *src, char *log, size_t loglen)
 	char work[300], json[300];
 	snprintf(work, sizeof work, "%s/work", shared_work);
 	snprintf(json, sizeof json, "%s/all.json", shared_work);
-	char *argv[16] = {"build/grader/grader",
+	char *argv[16 + COURSE_MAX] = {"build/grader/grader",
 	                  "--root",
 	                  ".",
 	                  "--src",
@@ -401,8 +399,8 @@ static json_t *grade_all_shared(const char *src, char *log, size_t loglen)
 	                  "--work",
 	                  work};
 	int n = 9;
-	for (size_t i = 0; i < sizeof exercises / sizeof exercises[0]; i++)
-		argv[n++] = (char *)exercises[i];
+	for (int i = 0; i < course_count; i++)
+		argv[n++] = (char *)course[i];
 	argv[n] = NULL;
 	char *output = NULL;
 	int status = run_tool(argv, 1800, &output);
@@ -425,11 +423,11 @@ START_TEST(references_unchanged_after_attacks)
 	static const char *const srcs[] = {"solutions", "exercises"};
 	for (int s = 0; s < 2; s++) {
 		json_t *root = grade_all_shared(srcs[s], log, sizeof log);
-		for (size_t i = 0; i < sizeof exercises / sizeof exercises[0]; i++) {
+		for (int i = 0; i < course_count; i++) {
 			struct grading_case c = {.runs = 1};
-			snprintf(c.exercise, sizeof c.exercise, "%s", exercises[i]);
+			snprintf(c.exercise, sizeof c.exercise, "%s", course[i]);
 			snprintf(c.path, sizeof c.path, "%s/%s (after the integrity cases)",
-			         srcs[s], exercises[i]);
+			         srcs[s], course[i]);
 			check_claim(&c, root, s == 0 ? "score=full" : "score=under-half", log);
 		}
 		json_decref(root);
@@ -441,6 +439,8 @@ END_TEST
 int main(int argc, char **argv)
 {
 	run_init();
+	if (course_load(".") != 0)
+		return 1;
 	find_cases();
 	char *fresh[] = {"rm", "-rf", (char *)shared_work, NULL}, *ignored = NULL;
 	run_tool(fresh, 60, &ignored);

@@ -98,6 +98,13 @@ workflows() {
 		[.jobs[].steps[] | .run // ""] as $runs
 		| ($runs | map(select(test("make grade SRC=solutions"))) | length) == 1
 		and ($runs | map(select(test("score == .max_score"))) | length) == 1' "$tmp/ci.json"
+	check "classroom.yml: what instructors/classroom.sh writes from exercises/course.list (make classroom)" \
+		sh -c "sh instructors/classroom.sh | cmp -s - .github/workflows/classroom.yml"
+	check "ci.yml: runs lint, the format check and make test on push" holds '
+		(.on | index("push")) != null
+		and ([.jobs[].steps[] | select(.run == "make test")] | length) == 1
+		and ([.jobs[].steps[] | select((.run // "") | test("make (-j2 )?lint$"))] | length) == 1
+		and ([.jobs[].steps[] | select(.run == "make format-check")] | length) == 1' "$tmp/ci.json"
 }
 
 # The runner result for balance, decoded from the GITHUB_OUTPUT file: the

@@ -1,7 +1,7 @@
 /*
  * unit_drill.c -- unit tests of drill mode's pieces: the hints format, the
- * progress file, the hint ladder, and the pristine stubs make reset
- * restores.  The screen and the keys are tested in tmux by
+ * progress file, the hint ladder, the pristine stubs make reset
+ * restores, and the course list.  The screen and the keys are tested in tmux by
  * tests/drill_tmux.sh, the way a student uses them.
  */
 #include "commands.h"
@@ -37,8 +37,9 @@ static char *scratch_root(const char *hints)
 
 static void remove_scratch(char *root)
 {
-	const char *files[] = {".progress", "exercises/balance/hints.txt", "exercises/balance",
-	                       "exercises", ""};
+	const char *files[] = {".progress",         "exercises/balance/hints.txt",
+	                       "exercises/balance", "exercises/course.list",
+	                       "exercises",         ""};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char path[512];
 		snprintf(path, sizeof path, "%s/%s", root, files[i]);
@@ -105,7 +106,7 @@ END_TEST
  * stub itself, byte for byte. */
 START_TEST(every_exercise_has_its_pristine_stub)
 {
-	for (int i = 0; i < COURSE_SIZE; i++) {
+	for (int i = 0; i < course_count; i++) {
 		if (!course_available(".", course[i]))
 			continue;
 		char file[128], copy_name[128];
@@ -126,14 +127,48 @@ START_TEST(every_exercise_has_its_pristine_stub)
 }
 END_TEST
 
+/* Loads list as root/exercises/course.list, in place of the course. */
+static int load_list(const char *root, const char *list)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/exercises/course.list", root);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(list, f);
+	fclose(f);
+	course_count = 0;
+	return course_load(root);
+}
+
+/* The course is exercises/course.list, in its order, without its comments
+ * and blank lines; a line that is not a name, or a name listed twice, is
+ * refused rather than skipped. */
+START_TEST(the_course_list_is_read_in_order_and_checked)
+{
+	char *root = scratch_root("");
+	ck_assert_int_eq(load_list(root, "# the course\nzombie\n\nbalance  \n"), 0);
+	ck_assert_int_eq(course_count, 2);
+	ck_assert_str_eq(course[0], "zombie");
+	ck_assert_str_eq(course[1], "balance");
+	ck_assert_int_eq(load_list(root, "balance\nBad-name\n"), -1);
+	ck_assert_int_eq(load_list(root, "balance # the first\n"), -1);
+	ck_assert_int_eq(load_list(root, "balance\nbalance\n"), -1);
+	ck_assert_int_eq(load_list(root, "# none\n"), -1);
+	remove_scratch(root);
+}
+END_TEST
+
 int main(void)
 {
+	if (course_load(".") != 0)
+		return 1;
 	Suite *s = suite_create("drill");
 	TCase *tc = tcase_create("drill");
 	tcase_add_test(tc, hints_split_on_dash_lines_only);
 	tcase_add_test(tc, progress_survives_a_save_and_keeps_the_best);
 	tcase_add_test(tc, hints_go_one_level_deeper_each_time_and_stop_at_the_last);
 	tcase_add_test(tc, every_exercise_has_its_pristine_stub);
+	tcase_add_test(tc, the_course_list_is_read_in_order_and_checked);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -62,7 +62,8 @@ static uint64_t cycle_signature(const struct graph *g, int start)
 	uint64_t sig = 0;
 	int cur = start;
 	do {
-		sig = sig * 1000003u + g->t[cur].thread * 31u + (uintptr_t)g->t[cur].waiting;
+		sig = sig * 1000003u + (uint64_t)g->t[cur].thread * 31u +
+		      (uintptr_t)g->t[cur].waiting;
 		cur = holder_of(g, g->t[cur].waiting);
 	} while (cur != start && cur >= 0);
 	return sig;

@@ -62,8 +62,8 @@ long audit(account_t *const accounts[], size_t n)
 	account_t *sorted[AUDIT_MAX];
 	if (n > AUDIT_MAX)
 		n = AUDIT_MAX;
-	memcpy(sorted, accounts, n * sizeof *sorted);
-	qsort(sorted, n, sizeof *sorted, by_id);
+	memcpy(sorted, accounts, n * sizeof(account_t *));
+	qsort(sorted, n, sizeof(account_t *), by_id);
 	for (size_t i = 0; i < n; i++)
 		pthread_mutex_lock(&sorted[i]->lock);
 	long total = 0;
