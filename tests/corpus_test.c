@@ -390,14 +390,14 @@ static json_t *grade_all_shared(const char *src, char *log, size_t loglen)
 	snprintf(work, sizeof work, "%s/work", shared_work);
 	snprintf(json, sizeof json, "%s/all.json", shared_work);
 	char *argv[16 + COURSE_MAX] = {"build/grader/grader",
-	                  "--root",
-	                  ".",
-	                  "--src",
-	                  (char *)src,
-	                  "--json",
-	                  json,
-	                  "--work",
-	                  work};
+	                               "--root",
+	                               ".",
+	                               "--src",
+	                               (char *)src,
+	                               "--json",
+	                               json,
+	                               "--work",
+	                               work};
 	int n = 9;
 	for (int i = 0; i < course_count; i++)
 		argv[n++] = (char *)course[i];
