@@ -62,9 +62,9 @@ int harness_config_read(int fd)
 	int rc = len > 0 ? 0 : -1;
 	for (char *line = strtok(raw, "\n"); line && rc == 0; line = strtok(NULL, "\n")) {
 		char *space = strchr(line, ' ');
-		if (!space)
-			rc = -1;
-		else if (*space = '\0', apply(line, space + 1) != 0)
+		if (space)
+			*space = '\0';
+		if (!space || apply(line, space + 1) != 0)
 			rc = -1;
 	}
 	explicit_bzero(raw, sizeof raw);
