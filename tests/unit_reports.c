@@ -204,7 +204,7 @@ START_TEST(runner_result_stays_under_60_kib_whatever_was_printed)
 	}
 	char *text = github_runner_result(&r, "balance", "exercises");
 	char *encoded = base64_encode((const unsigned char *)text, strlen(text));
-	ck_assert_uint_le(strlen(encoded), 60 * 1024);
+	ck_assert_uint_le(strlen(encoded), (size_t)60 * 1024);
 	json_t *root = parse(text);
 	json_t *tests = json_object_get(root, "tests");
 	ck_assert_int_eq(json_array_size(tests), 12);
@@ -323,7 +323,7 @@ START_TEST(summary_stays_under_github_limit)
 	ck_assert_int_eq(github_write_summary(&r, exercises, 1, path, err, sizeof err), 0);
 	struct stat st;
 	ck_assert_int_eq(stat(path, &st), 0);
-	ck_assert_int_lt(st.st_size, 128 * 1024);
+	ck_assert_int_lt(st.st_size, (off_t)128 * 1024);
 	char *written = text_read_file(path);
 	ck_assert_ptr_nonnull(strstr(written, "More failures than this summary can hold"));
 	free(written);
