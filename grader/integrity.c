@@ -2,25 +2,34 @@
  * integrity.c -- refuses submissions that try to cheat through the toolchain.
  *
  * A submission is one C file compiled into the harness's process, so it
- * could quietly switch off the tools that judge it: define ThreadSanitizer's
- * hooks (__tsan_default_options, __tsan_on_report), mark its functions
- * no_sanitize, hide accesses in inline assembly, override the harness's or
- * libc's functions, include the reference solution, or read and rewrite the
- * environment and files the grader uses.  None of that has a place in an
- * exercise answer, so any of it fails the build with the reason:
- *   - includes: only the exercise's header and system headers;
- *   - source: no sanitizer-disabling attributes, pragmas or asm, checked on
- *     the preprocessed text of the student's own lines (macros expanded);
- *   - definitions: no reserved names (__x, _X), no harness, Check, pthread
- *     or process-control names;
- *   - calls: nothing that touches the environment, files by name, other
- *     programs, the process's limits or raw system calls.
+ * could quietly switch off or fool the tools that judge it.  The checks
+ * below run on every build of the file (gcc -O0, gcc -O2, clang with
+ * ThreadSanitizer), because code under #ifdef __clang__ or __OPTIMIZE__
+ * exists only in some of them:
+ *   - source as written (srcscan.c): no line markers, no reserved names;
+ *   - includes: only the exercise's header and system headers, none of
+ *     Valgrind's or the sanitizers';
+ *   - preprocessed text, the student's own lines: no asm, no attribute or
+ *     pragma that adds constructors, sections, aliases, weak symbols or
+ *     ifuncs or switches a sanitizer off;
+ *   - the object: only ordinary sections (no .init_array, .ctors ...), no
+ *     weak, common, ifunc or unique symbols, no definition of a name that
+ *     belongs to the C library or the harness, and references only to what
+ *     the exercise's rubric allows ("allow"), plus what the compiler itself
+ *     emits for that build.
+ * Whatever the file defines beyond the header's functions is made local
+ * before linking (build.c), so nothing in it can replace a function the
+ * harness or the C library calls.
  */
 #include "integrity.h"
 
+#include "objfile.h"
 #include "rules.h"
 #include "run.h"
+#include "srcscan.h"
 
+#include <ctype.h>
+#include <elf.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,31 +39,153 @@ static const char *const forbidden_words[] = {
     "no_sanitize", "disable_sanitizer_instrumentation", "no_instrument", "__asm__", "__asm", "asm",
 };
 
-static const char *const reserved_definitions[] = {
-    "__*",    "_[A-Z]*", "harness_*", "main",        "suite_*",   "srunner_*",     "tcase_*",
-    "tr_*",   "ck_*",    "_ck_*",     "pthread_*",   "sem_*",     "fork",          "vfork",
-    "exit",   "_exit",   "abort",     "malloc",      "calloc",    "realloc",       "free",
-    "write",  "read",    "close",     "kill",        "signal",    "sigaction",     "waitpid",
-    "wait",   "waitid",  "dup2",      "sched_yield", "nanosleep", "clock_gettime", "getenv",
-    "atexit", NULL,
+/* Attributes that run code before main, place code or data where the
+ * loader acts on it, make or steer symbols, or switch instrumentation off. */
+static const char *const forbidden_attributes[] = {
+    "constructor",
+    "destructor",
+    "section",
+    "ifunc",
+    "target_clones",
+    "alias",
+    "weakref",
+    "weak",
+    "visibility",
+    "tls_model",
+    "symver",
+    "init_priority",
+    "no_reorder",
+    "externally_visible",
+    "noinit",
+    "persistent",
+    "retain",
+    "copy",
+    "naked",
+    "common",
+    "no_sanitize*",
+    "no_instrument*",
+    "disable_sanitizer_instrumentation",
+    "patchable_function_entry",
+    NULL,
 };
 
-static const char *const forbidden_calls[] = {
-    "unlink*",  "remove",    "rename*",  "truncate", "ftruncate", "getenv",    "secure_getenv",
-    "setenv",   "unsetenv",  "putenv",   "clearenv", "environ",   "__environ", "ptrace",
-    "prctl",    "setrlimit", "prlimit*", "exec*",    "system",    "popen",     "syscall",
-    "dlopen",   "dlsym",     "dlvsym",   "chdir",    "fchdir",    "chroot",    "chmod",
-    "fchmod*",  "chown",     "lchown",   "fchown*",  "link",      "linkat",    "symlink*",
-    "mprotect", "__libc_*",  "_dl_*",    "opendir",  "fdopendir", "scandir*",  "nftw*",
-    "ftw*",     "glob*",     NULL,
+/* Pragmas an answer may use. */
+static const char *const allowed_pragmas[] = {
+    "GCC diagnostic *", "clang diagnostic *", "once", "STDC *", NULL,
+};
+
+/* Names a submission may not define as globals: they belong to the C
+ * library, the harness or the tools.  (Every global beyond the header's
+ * functions is made local before linking anyway; this says so early.) */
+static const char *const reserved_definitions[] = {
+    "_*",      "harness_*", "main",     "suite_*",    "srunner_*", "tcase_*",   "tr_*",
+    "ck_*",    "pthread_*", "sem_*",    "mtx_*",      "cnd_*",     "thrd_*",    "fork",
+    "vfork",   "exit",      "abort",    "malloc",     "calloc",    "realloc",   "free",
+    "write",   "read",      "open",     "close",      "kill",      "signal",    "sigaction",
+    "waitpid", "wait",      "waitid",   "dup",        "dup2",      "sched_*",   "nanosleep",
+    "clock_*", "getenv",    "setenv",   "unsetenv",   "putenv",    "atexit",    "time",
+    "*printf", "*scanf",    "ato[ilf]", "atoll",      "strto*",    "str[a-z]*", "mem[a-z]*",
+    "qsort",   "syscall",   "sysconf",  "get_nprocs", "getpid",    "fopen",     "fclose",
+    "fwrite",  "fputs",     "puts",     "putchar",    "perror",    "raise",     "sleep",
+    "usleep",  "poll",      "select",   "epoll_*",    "pipe*",     "socket",    "accept*",
+    "send*",   "recv*",     NULL,
+};
+
+/* What the compiler itself references in every build: stack protector,
+ * libgcc's helpers for 128-bit arithmetic and bit counts, the GOT. */
+static const char *const compiler_references[] = {
+    "__stack_chk_fail", "_GLOBAL_OFFSET_TABLE_", "__udiv[st]i3", "__div[st]i3",  "__umod[st]i3",
+    "__mod[st]i3",      "__popcount[sdt]i2",     "__clz[sdt]i2", "__ctz[sdt]i2", "__ffs[sdt]i2",
+    "__parity[sdt]i2",  "__bswap[sd]i2",         NULL,
+};
+
+/* What clang -fsanitize=thread emits around the student's code: function
+ * entry and exit, every access, every atomic, the module constructor. */
+static const char *const tsan_references[] = {
+    "__tsan_func_entry",
+    "__tsan_func_exit",
+    "__tsan_init",
+    "__tsan_read[0-9]*",
+    "__tsan_write[0-9]*",
+    "__tsan_unaligned_*",
+    "__tsan_read_range",
+    "__tsan_write_range",
+    "__tsan_atomic*",
+    "__tsan_memcpy",
+    "__tsan_memset",
+    "__tsan_memmove",
+    NULL,
+};
+
+/* Sections an object of an ordinary C file has. */
+static const char *const allowed_sections[] = {
+    "",
+    ".text",
+    ".text.unlikely",
+    ".text.hot",
+    ".text.startup",
+    ".data",
+    ".data.rel*",
+    ".bss",
+    ".rodata",
+    ".rodata.*",
+    ".tdata",
+    ".tbss",
+    ".comment",
+    ".note.GNU-stack",
+    ".note.gnu.property",
+    ".eh_frame",
+    ".debug_*",
+    ".symtab",
+    ".strtab",
+    ".shstrtab",
+    ".group",
+    ".llvm_addrsig",
+    NULL,
+};
+
+/* The module constructor ThreadSanitizer adds (it calls __tsan_init). */
+static const char *const tsan_sections[] = {".text.tsan.module_ctor", ".init_array*", NULL};
+
+/* Why the commonest refused calls are refused, and what to do instead. */
+struct refusal {
+	const char *pattern, *why;
+};
+static const struct refusal refusals[] = {
+    {"harness_*", "that is the harness's own code: results come only from what it observes"},
+    {"srunner_*", "that is the test framework's own code"},
+    {"*getenv", "the environment belongs to the grader"},
+    {"*env", "the environment belongs to the grader"},
+    {"exec*", "a submission may not start other programs"},
+    {"posix_spawn*", "a submission may not start other programs"},
+    {"fexecve", "a submission may not start other programs"},
+    {"system", "a submission may not start other programs"},
+    {"popen", "a submission may not start other programs"},
+    {"syscall", "raw system calls bypass every check; call the C library's function"},
+    {"dl*", "a submission may not load or look up code at run time"},
+    {"open*", "a submission may not open files by name"},
+    {"fopen*", "a submission may not open files by name"},
+    {"unlink*", "a submission may not touch files by name"},
+    {"symlink*", "a submission may not touch files by name"},
+    {"mkfifo*", "a submission may not create files"},
+    {"mknod*", "a submission may not create files"},
+    {"process_vm_*", "a submission may not read or write other processes"},
+    {"ptrace", "a submission may not read or write other processes"},
+    {"kill", "a submission may not signal other processes"},
+    {"__tsan*", "ThreadSanitizer's functions belong to the tool"},
+    {"__sanitizer*", "the sanitizers' functions belong to the tools"},
+    {"mtx_*", "use the locks the exercise asks for"},
+    {"cnd_*", "use the condition variables the exercise asks for"},
+    {NULL, NULL},
 };
 
 /* Dependencies from `-MD`: "obj: a.c b.h \\\n c.h". */
-static bool check_includes(const struct integrity_input *in, struct text *why)
+static bool check_includes(const struct integrity_input *in, const struct integrity_variant *v,
+                           struct text *why)
 {
-	char *deps = text_read_file(in->deps_file);
+	char *deps = text_read_file(v->deps_file);
 	if (!deps) {
-		text_printf(why, "grader: cannot read the dependency list %s\n", in->deps_file);
+		text_printf(why, "grader: cannot read the dependency list %s\n", v->deps_file);
 		return false;
 	}
 	bool ok = true;
@@ -64,13 +195,15 @@ static bool check_includes(const struct integrity_input *in, struct text *why)
 		/* Resolve "/usr/../elsewhere" before judging the path. */
 		char real[PATH_MAX];
 		const char *path = realpath(w, real) ? real : w;
+		bool tool = strstr(path, "/valgrind/") || strstr(path, "/sanitizer/");
 		bool allowed = strcmp(path, in->source) == 0 || strcmp(path, in->header) == 0 ||
-		               strncmp(path, "/usr/", 5) == 0;
+		               (strncmp(path, "/usr/", 5) == 0 && !tool);
 		if (!allowed) {
-			text_printf(why,
-			            "%s includes %s: a submission may include only its exercise's "
-			            "header and system headers\n",
-			            in->shown_path, w);
+			text_printf(
+			    why,
+			    "%s includes %s (in the %s build): a submission may include only "
+			    "its exercise's header and system headers, not the tools' own\n",
+			    in->shown_path, w, variant_name(v->variant));
 			ok = false;
 		}
 	}
@@ -78,96 +211,428 @@ static bool check_includes(const struct integrity_input *in, struct text *why)
 	return ok;
 }
 
+static bool is_word_char(char c)
+{
+	return c == '_' || isalnum((unsigned char)c);
+}
+
 static bool word_at(const char *line, const char *p, const char *word)
 {
-	size_t n = strlen(word);
-	bool start =
-	    p == line || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
-	                   (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9'));
-	char after = p[n];
-	bool end = !(after == '_' || (after >= 'a' && after <= 'z') ||
-	             (after >= 'A' && after <= 'Z') || (after >= '0' && after <= '9'));
+	bool start = p == line || !is_word_char(p[-1]);
+	bool end = !is_word_char(p[strlen(word)]);
 	return start &&
 	       (end || strcmp(word, "no_sanitize") == 0 || strcmp(word, "no_instrument") == 0);
 }
 
-/* Scans the preprocessed text, but only the lines that come from the
- * student's file (line markers `# N "file"` say where each line is from). */
-static bool check_source(const struct integrity_input *in, struct text *why)
+struct line_check {
+	const struct integrity_input *in;
+	const struct integrity_variant *v;
+	struct text *why;
+	int line_no;
+	bool ok;
+};
+
+static void refuse(struct line_check *c, const char *fmt, const char *what)
 {
-	char *argv[] = {
-	    "gcc", "-std=c11", "-D_GNU_SOURCE", "-E", (char *)in->include_flag, (char *)in->source,
-	    NULL};
-	char *text = NULL;
-	if (run_tool(argv, 60, &text) != 0) {
-		free(text);
-		return true; /* the compiler reports what is wrong */
-	}
-	bool ok = true, mine = false;
-	int line_no = 0;
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-		char file[4096];
-		if (line[0] == '#' && sscanf(line, "# %d \"%4095[^\"]\"", &line_no, file) == 2) {
-			mine = strcmp(file, in->source) == 0;
-			line_no--;
-			continue;
-		}
-		line_no++;
-		if (!mine)
-			continue;
-		for (size_t w = 0; w < sizeof forbidden_words / sizeof forbidden_words[0]; w++) {
-			const char *hit = strstr(line, forbidden_words[w]);
-			if (hit && word_at(line, hit, forbidden_words[w])) {
-				text_printf(why,
-				            "%s:%d uses '%s': switching off or hiding code from "
-				            "the sanitizers is not allowed\n",
-				            in->shown_path, line_no, forbidden_words[w]);
-				ok = false;
-				break;
-			}
-		}
-	}
-	free(text);
-	return ok;
+	text_printf(c->why, "%s:%d", c->in->shown_path, c->line_no);
+	text_printf(c->why, fmt, what);
+	text_printf(c->why, " (in the %s build)\n", variant_name(c->v->variant));
+	c->ok = false;
 }
 
-static bool check_symbols(const struct integrity_input *in, struct text *why)
+/* One attribute name from a list: "__weak__" and "gnu::weak" are "weak". */
+static void check_attribute(struct line_check *c, const char *name, size_t len)
 {
-	char *argv[] = {"nm", "-P", (char *)in->object, NULL};
-	char *symbols = NULL;
-	if (run_tool(argv, 60, &symbols) != 0) {
-		text_printf(why, "grader: cannot list the symbols of %s\n", in->object);
-		free(symbols);
+	char word[64];
+	const char *colons = memmem(name, len, "::", 2);
+	if (colons) {
+		len -= (size_t)(colons + 2 - name);
+		name = colons + 2;
+	}
+	if (len > 4 && strncmp(name, "__", 2) == 0 && strncmp(name + len - 2, "__", 2) == 0) {
+		name += 2;
+		len -= 4;
+	}
+	if (len == 0 || len >= sizeof word)
+		return;
+	memcpy(word, name, len);
+	word[len] = '\0';
+	if (symbol_matches(forbidden_attributes, word))
+		refuse(c,
+		       " uses the attribute '%s': constructors, sections, aliases, weak symbols, "
+		       "ifuncs and switched-off instrumentation have no place in an answer",
+		       word);
+}
+
+/* Attribute names at the top level of an attribute list that starts at p
+ * (after "((" or "[["), up to the matching close. */
+static void check_attribute_list(struct line_check *c, const char *p)
+{
+	int depth = 0;
+	const char *name = NULL;
+	for (; *p; p++) {
+		bool top = depth == 0;
+		if (top && (is_word_char(*p) || *p == ':') && !name)
+			name = p;
+		if (name && !(is_word_char(*p) || *p == ':')) {
+			check_attribute(c, name, (size_t)(p - name));
+			name = NULL;
+		}
+		if (*p == '(' || *p == '[')
+			depth++;
+		else if ((*p == ')' || *p == ']') && --depth < 0)
+			return;
+		else if (*p == '"')
+			while (p[1] && *++p != '"')
+				p += *p == '\\' && p[1];
+	}
+	if (name)
+		check_attribute(c, name, strlen(name));
+}
+
+static void check_attributes(struct line_check *c, const char *line)
+{
+	for (const char *p = line; (p = strstr(p, "__attribute")) != NULL; p++) {
+		const char *q = p + strlen("__attribute");
+		if (strncmp(q, "__", 2) == 0)
+			q += 2;
+		while (*q == ' ')
+			q++;
+		if (q[0] == '(' && q[1] == '(')
+			check_attribute_list(c, q + 2);
+	}
+	for (const char *p = line; (p = strstr(p, "[[")) != NULL; p += 2)
+		check_attribute_list(c, p + 2);
+}
+
+/* One line of the student's own preprocessed text. */
+static void check_line(struct line_check *c, const char *line)
+{
+	if (line[0] == '#') {
+		const char *p = line + 1;
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, "pragma ", 7) == 0 && !symbol_matches(allowed_pragmas, p + 7))
+			refuse(c, " uses '#%s': only #pragma GCC diagnostic and STDC are allowed",
+			       p);
+		return;
+	}
+	for (size_t w = 0; w < sizeof forbidden_words / sizeof forbidden_words[0]; w++) {
+		const char *hit = strstr(line, forbidden_words[w]);
+		if (hit && word_at(line, hit, forbidden_words[w])) {
+			refuse(
+			    c,
+			    " uses '%s': switching off or hiding code from the sanitizers is not "
+			    "allowed",
+			    forbidden_words[w]);
+			break;
+		}
+	}
+	for (const char *p = line; *p;) {
+		if (!is_word_char(*p) || (p > line && is_word_char(p[-1]))) {
+			p++;
+			continue;
+		}
+		const char *end = p;
+		while (is_word_char(*end))
+			end++;
+		char word[256];
+		snprintf(word, sizeof word, "%.*s", (int)(end - p), p);
+		if (srcscan_names_a_tool(word))
+			refuse(
+			    c,
+			    " uses '%s': code may not name a sanitizer's or Valgrind's interface",
+			    word);
+		p = end;
+	}
+	check_attributes(c, line);
+}
+
+/* The variant's compiler, with -E instead of -c. */
+static char *preprocess(const struct integrity_input *in, const struct integrity_variant *v)
+{
+	const char *argv[40];
+	int n = 0;
+	for (const char *const *a = v->compiler; *a && n < 36; a++)
+		if (strcmp(*a, "-g") != 0)
+			argv[n++] = *a;
+	argv[n++] = "-E";
+	argv[n++] = in->source;
+	argv[n] = NULL;
+	char *text = NULL;
+	if (run_untrusted_tool((char *const *)argv, 60, &text) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Scans the preprocessed text, but only the lines that come from the
+ * student's file (line markers `# N "file"` say where each line is from;
+ * srcscan.c refuses markers written by the student).  Keeps those lines
+ * in v->lines_file for the rules check. */
+static bool check_source(const struct integrity_input *in, const struct integrity_variant *v,
+                         struct text *why)
+{
+	char *text = preprocess(in, v);
+	if (!text)
+		return true; /* the compiler reports what is wrong */
+	struct line_check c = {in, v, why, 0, true};
+	struct text mine_text = {0};
+	bool mine = false;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char file[4096];
+		if (line[0] == '#' && sscanf(line, "# %d \"%4095[^\"]\"", &c.line_no, file) == 2) {
+			mine = strcmp(file, in->source) == 0;
+			c.line_no--;
+			continue;
+		}
+		c.line_no++;
+		if (!mine)
+			continue;
+		text_printf(&mine_text, "%s\n", line);
+		check_line(&c, line);
+	}
+	FILE *f = v->lines_file ? fopen(v->lines_file, "a") : NULL;
+	if (f) {
+		fputs(mine_text.data ? mine_text.data : "", f);
+		fclose(f);
+	}
+	text_free(&mine_text);
+	free(text);
+	return c.ok;
+}
+
+/* "__printf_chk" is printf, "__isoc99_sscanf" sscanf: the same function,
+ * reached through the C library's fortified or versioned name. */
+static void plain_name(const char *name, char *out, size_t len)
+{
+	size_t n = strlen(name);
+	if (strncmp(name, "__", 2) == 0 && n > 6 && strcmp(name + n - 4, "_chk") == 0)
+		snprintf(out, len, "%.*s", (int)(n - 6), name + 2);
+	else if (strncmp(name, "__isoc99_", 9) == 0 || strncmp(name, "__isoc23_", 9) == 0)
+		snprintf(out, len, "%s", name + 9);
+	else
+		snprintf(out, len, "%s", name);
+}
+
+static const char *refusal_reason(const char *name)
+{
+	for (const struct refusal *r = refusals; r->pattern; r++) {
+		const char *const one[] = {r->pattern, NULL};
+		if (symbol_matches(one, name))
+			return r->why;
+	}
+	return "this exercise does not need it";
+}
+
+/* The line of the student's file that references a symbol: the first
+ * relocation to it in code, through addr2line. */
+static int line_of_reference(const struct objfile *o, const char *object, const char *name)
+{
+	for (size_t s = 0; s < o->nsections; s++) {
+		if (!(o->sections[s].flags & SHF_EXECINSTR))
+			continue;
+		struct obj_reloc r[4096];
+		size_t n = objfile_relocs(o, s, r, sizeof r / sizeof r[0]);
+		for (size_t k = 0; k < n; k++) {
+			if (strcmp(r[k].target, name) != 0)
+				continue;
+			char address[32];
+			snprintf(address, sizeof address, "%#llx", r[k].offset);
+			char *argv[] = {
+			    "addr2line", "-e", (char *)object, "-j", (char *)o->sections[s].name,
+			    address,     NULL};
+			char *where = NULL;
+			run_tool(argv, 20, &where);
+			const char *colon = where ? strrchr(where, ':') : NULL;
+			int line = colon ? atoi(colon + 1) : 0;
+			free(where);
+			return line;
+		}
+	}
+	return 0;
+}
+
+static bool reference_allowed(const struct integrity_input *in, enum variant v, const char *name)
+{
+	char plain[256];
+	plain_name(name, plain, sizeof plain);
+	return symbol_matches(in->allow, plain) || symbol_matches(compiler_references, name) ||
+	       (v == VARIANT_TSAN && symbol_matches(tsan_references, name));
+}
+
+static bool check_reference(const struct integrity_input *in, const struct integrity_variant *v,
+                            const struct objfile *o, const struct obj_symbol *s, struct text *why)
+{
+	if (reference_allowed(in, v->variant, s->name))
+		return true;
+	int line = line_of_reference(o, v->object, s->name);
+	if (line > 0)
+		text_printf(why, "%s:%d", in->shown_path, line);
+	else
+		text_printf(why, "%s", in->shown_path);
+	text_printf(why,
+	            " calls %s() (in the %s build): %s.  An answer may call only the "
+	            "functions its exercise needs (the rubric's \"allow\" list); see the "
+	            "exercise's README for what to use instead\n",
+	            s->name, variant_name(v->variant), refusal_reason(s->name));
+	return false;
+}
+
+static bool check_symbol(const struct integrity_input *in, const struct integrity_variant *v,
+                         const struct objfile *o, const struct obj_symbol *s, struct text *why)
+{
+	const char *kind = s->type == STT_GNU_IFUNC    ? "an ifunc"
+	                   : s->bind == STB_WEAK       ? "a weak symbol"
+	                   : s->bind == STB_GNU_UNIQUE ? "a unique global"
+	                   : s->shndx == SHN_COMMON    ? "a common symbol"
+	                                               : NULL;
+	if (kind) {
+		text_printf(
+		    why,
+		    "%s: %s is %s (in the %s build): weak, common, unique and ifunc symbols "
+		    "can replace or intercept other code; define ordinary functions and "
+		    "static variables\n",
+		    in->shown_path, s->name, kind, variant_name(v->variant));
+		return false;
+	}
+	if (s->bind != STB_GLOBAL)
+		return true;
+	if (s->shndx == SHN_UNDEF) {
+		FILE *f = v->calls_file ? fopen(v->calls_file, "a") : NULL;
+		if (f) {
+			fprintf(f, "%s\n", s->name);
+			fclose(f);
+		}
+		return check_reference(in, v, o, s, why);
+	}
+	if (!symbol_matches(in->api, s->name) && symbol_matches(reserved_definitions, s->name)) {
+		text_printf(why,
+		            "%s defines %s: that name belongs to the C library, the harness or the "
+		            "tools; rename it or make it static\n",
+		            in->shown_path, s->name);
+		return false;
+	}
+	return true;
+}
+
+static bool section_allowed(const struct objfile *o, size_t i, enum variant v)
+{
+	const struct obj_section *sec = &o->sections[i];
+	if (sec->type == SHT_RELA || sec->type == SHT_REL)
+		return sec->info < o->nsections && section_allowed(o, sec->info, v);
+	bool loader_array = sec->type == SHT_INIT_ARRAY || sec->type == SHT_FINI_ARRAY ||
+	                    sec->type == SHT_PREINIT_ARRAY;
+	if (v == VARIANT_TSAN && symbol_matches(tsan_sections, sec->name)) {
+		if (sec->type == SHT_FINI_ARRAY || sec->type == SHT_PREINIT_ARRAY)
+			return false;
+		/* Only ThreadSanitizer's constructor may be in its array. */
+		struct obj_reloc r[64];
+		size_t n = objfile_relocs(o, i, r, 64);
+		for (size_t k = 0; sec->type == SHT_INIT_ARRAY && k < n; k++)
+			if (strcmp(r[k].target, ".text.tsan.module_ctor") != 0 &&
+			    strcmp(r[k].target, "tsan.module_ctor") != 0)
+				return false;
+		return true;
+	}
+	return !loader_array && symbol_matches(allowed_sections, sec->name);
+}
+
+static bool check_object(const struct integrity_input *in, const struct integrity_variant *v,
+                         struct text *why)
+{
+	struct objfile o;
+	char err[200];
+	if (!objfile_read(v->object, &o, err, sizeof err)) {
+		text_printf(why, "grader: cannot read the object %s: %s\n", v->object, err);
+		objfile_free(&o);
 		return false;
 	}
 	bool ok = true;
-	for (char *line = strtok(symbols, "\n"); line; line = strtok(NULL, "\n")) {
-		char name[512], type;
-		if (sscanf(line, "%511s %c", name, &type) != 2)
+	for (size_t i = 0; i < o.nsections; i++) {
+		if (section_allowed(&o, i, v->variant))
 			continue;
-		bool defined_global = type >= 'A' && type <= 'Z' && type != 'U';
-		if (defined_global && symbol_matches(reserved_definitions, name)) {
-			text_printf(why,
-			            "%s defines %s: that name belongs to the C library, the "
-			            "harness or the tools; rename it or make it static\n",
-			            in->shown_path, name);
-			ok = false;
-		} else if (type == 'U' && symbol_matches(forbidden_calls, name)) {
-			text_printf(why,
-			            "%s calls %s(): a submission may not touch the environment, "
-			            "files by name, other programs or the process's limits\n",
-			            in->shown_path, name);
-			ok = false;
-		}
+		text_printf(why,
+		            "%s: the %s build has a section '%s': constructors, destructors and "
+		            "code or data placed in sections of your choosing run outside the "
+		            "tests; remove the section or constructor attribute\n",
+		            in->shown_path, variant_name(v->variant), o.sections[i].name);
+		ok = false;
 	}
-	free(symbols);
+	for (size_t i = 1; i < o.nsymbols; i++)
+		if (!check_symbol(in, v, &o, &o.symbols[i], why))
+			ok = false;
+	objfile_free(&o);
 	return ok;
 }
 
-bool integrity_check(const struct integrity_input *in, struct text *why)
+bool integrity_check_source(const struct integrity_input *in, struct text *why)
 {
-	bool includes = check_includes(in, why);
-	bool source = check_source(in, why);
-	bool symbols = check_symbols(in, why);
-	return includes && source && symbols;
+	return srcscan_check(in->source, in->shown_path, why);
+}
+
+bool integrity_check_variant(const struct integrity_input *in, const struct integrity_variant *v,
+                             struct text *why)
+{
+	bool includes = check_includes(in, v, why);
+	bool source = check_source(in, v, why);
+	bool object = check_object(in, v, why);
+	return includes && source && object;
+}
+
+char **integrity_api_names(const char *header, const char *aux_file)
+{
+	char *argv[] = {"gcc",
+	                "-std=c11",
+	                "-D_GNU_SOURCE",
+	                "-fsyntax-only",
+	                "-aux-info",
+	                (char *)aux_file,
+	                "-x",
+	                "c",
+	                (char *)header,
+	                NULL};
+	char *out = NULL;
+	int status = run_tool(argv, 60, &out);
+	free(out);
+	char *aux = status == 0 ? text_read_file(aux_file) : NULL;
+	if (!aux)
+		return NULL;
+	size_t n = 0, cap = 16;
+	char **names = calloc(cap + 1, sizeof *names);
+	char marker[4200];
+	snprintf(marker, sizeof marker, "/* %s:", header);
+	for (char *line = strtok(aux, "\n"); names && line; line = strtok(NULL, "\n")) {
+		char *end = strstr(line, "*/");
+		if (strncmp(line, marker, strlen(marker)) != 0 || !end)
+			continue;
+		/* "extern TYPE NAME (ARGS);": the word before the first '('. */
+		char *paren = strchr(end, '(');
+		while (paren && paren > end && paren[-1] == ' ')
+			paren--;
+		char *start = paren;
+		while (start && start > end && is_word_char(start[-1]))
+			start--;
+		if (!start || start == paren)
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			char **grown = realloc(names, (cap + 1) * sizeof *names);
+			if (!grown)
+				abort();
+			names = grown;
+		}
+		names[n++] = strndup(start, (size_t)(paren - start));
+		names[n] = NULL;
+	}
+	free(aux);
+	return names;
+}
+
+void integrity_free_names(char **names)
+{
+	for (char **p = names; p && *p; p++)
+		free(*p);
+	free(names);
 }
