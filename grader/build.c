@@ -275,9 +275,14 @@ static int prepare_checks(const struct grader_config *cfg, const char *exercise,
 	char **api = integrity_api_names(header, aux);
 	free(aux);
 	static const char *const any[] = {"*", NULL};
-	k->in = (struct integrity_input){b->source, b->shown_path, header,
-	                                 cfg->any_call ? any : (const char *const *)r->allow,
-	                                 (const char *const *)api};
+	k->in = (struct integrity_input){
+	    .exercise = exercise,
+	    .source = b->source,
+	    .shown_path = b->shown_path,
+	    .header = header,
+	    .allow = cfg->any_call ? any : (const char *const *)r->allow,
+	    .api = (const char *const *)api,
+	};
 	empty_file(k->calls);
 	empty_file(k->lines);
 	if (!api || !api[0]) {

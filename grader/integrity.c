@@ -462,6 +462,7 @@ static bool reference_allowed(const struct integrity_input *in, enum variant v, 
 	       (v == VARIANT_TSAN && symbol_matches(tsan_references, name));
 }
 
+/* One refused reference: where, and why (see reference_note for the rest). */
 static bool check_reference(const struct integrity_input *in, const struct integrity_variant *v,
                             const struct objfile *o, const struct obj_symbol *s, struct text *why)
 {
@@ -472,42 +473,46 @@ static bool check_reference(const struct integrity_input *in, const struct integ
 		text_printf(why, "%s:%d", in->shown_path, line);
 	else
 		text_printf(why, "%s", in->shown_path);
-	text_printf(why,
-	            " calls %s() (in the %s build): %s.  An answer may call only the "
-	            "functions its exercise needs (the rubric's \"allow\" list); see the "
-	            "exercise's README for what to use instead\n",
-	            s->name, variant_name(v->variant), refusal_reason(s->name));
+	text_printf(why, " uses %s (in the %s build): %s\n", s->name, variant_name(v->variant),
+	            refusal_reason(s->name));
 	return false;
 }
 
-static bool check_symbol(const struct integrity_input *in, const struct integrity_variant *v,
-                         const struct objfile *o, const struct obj_symbol *s, struct text *why)
+/* Said once after the refused references of a build. */
+static void reference_note(const struct integrity_input *in, struct text *why)
 {
-	const char *kind = s->type == STT_GNU_IFUNC    ? "an ifunc"
-	                   : s->bind == STB_WEAK       ? "a weak symbol"
-	                   : s->bind == STB_GNU_UNIQUE ? "a unique global"
-	                   : s->shndx == SHN_COMMON    ? "a common symbol"
-	                                               : NULL;
+	text_printf(why,
+	            "  An answer may use only the functions its exercise needs: the list is "
+	            "\"allow\" in harness/%s/rubric.json. The README says what to use.\n",
+	            in->exercise);
+}
+
+/* Weak, common, unique and ifunc symbols, and definitions of names that
+ * belong to others. */
+static bool check_symbol(const struct integrity_input *in, const struct integrity_variant *v,
+                         const struct obj_symbol *s, struct text *why)
+{
+	const char *kind = NULL;
+	if (s->type == STT_GNU_IFUNC)
+		kind = "an ifunc";
+	else if (s->bind == STB_WEAK)
+		kind = s->shndx == SHN_UNDEF ? "a weak reference" : "a weak symbol";
+	else if (s->bind == STB_GNU_UNIQUE)
+		kind = "a unique global";
+	else if (s->shndx == SHN_COMMON)
+		kind = "a common symbol";
 	if (kind) {
 		text_printf(
 		    why,
 		    "%s: %s is %s (in the %s build): weak, common, unique and ifunc symbols "
-		    "can replace or intercept other code; define ordinary functions and "
-		    "static variables\n",
+		    "can replace, intercept or detect other code; use ordinary calls, "
+		    "functions and static variables\n",
 		    in->shown_path, s->name, kind, variant_name(v->variant));
 		return false;
 	}
-	if (s->bind != STB_GLOBAL)
-		return true;
-	if (s->shndx == SHN_UNDEF) {
-		FILE *f = v->calls_file ? fopen(v->calls_file, "a") : NULL;
-		if (f) {
-			fprintf(f, "%s\n", s->name);
-			fclose(f);
-		}
-		return check_reference(in, v, o, s, why);
-	}
-	if (!symbol_matches(in->api, s->name) && symbol_matches(reserved_definitions, s->name)) {
+	bool defined_global = s->bind == STB_GLOBAL && s->shndx != SHN_UNDEF;
+	if (defined_global && !symbol_matches(in->api, s->name) &&
+	    symbol_matches(reserved_definitions, s->name)) {
 		text_printf(why,
 		            "%s defines %s: that name belongs to the C library, the harness or the "
 		            "tools; rename it or make it static\n",
@@ -515,6 +520,28 @@ static bool check_symbol(const struct integrity_input *in, const struct integrit
 		return false;
 	}
 	return true;
+}
+
+/* Every global reference: recorded for the rules check, and judged. */
+static bool check_references(const struct integrity_input *in, const struct integrity_variant *v,
+                             const struct objfile *o, struct text *why)
+{
+	FILE *calls = v->calls_file ? fopen(v->calls_file, "a") : NULL;
+	bool ok = true;
+	for (size_t i = 1; i < o->nsymbols; i++) {
+		const struct obj_symbol *s = &o->symbols[i];
+		if (s->shndx != SHN_UNDEF || s->bind == STB_LOCAL || !*s->name)
+			continue;
+		if (calls)
+			fprintf(calls, "%s\n", s->name);
+		if (!check_reference(in, v, o, s, why))
+			ok = false;
+	}
+	if (calls)
+		fclose(calls);
+	if (!ok)
+		reference_note(in, why);
+	return ok;
 }
 
 static bool section_allowed(const struct objfile *o, size_t i, enum variant v)
@@ -553,16 +580,20 @@ static bool check_object(const struct integrity_input *in, const struct integrit
 	for (size_t i = 0; i < o.nsections; i++) {
 		if (section_allowed(&o, i, v->variant))
 			continue;
+		ok = false;
+		if (o.sections[i].type == SHT_RELA || o.sections[i].type == SHT_REL)
+			continue; /* its section is reported */
 		text_printf(why,
 		            "%s: the %s build has a section '%s': constructors, destructors and "
 		            "code or data placed in sections of your choosing run outside the "
 		            "tests; remove the section or constructor attribute\n",
 		            in->shown_path, variant_name(v->variant), o.sections[i].name);
-		ok = false;
 	}
 	for (size_t i = 1; i < o.nsymbols; i++)
-		if (!check_symbol(in, v, &o, &o.symbols[i], why))
+		if (!check_symbol(in, v, &o.symbols[i], why))
 			ok = false;
+	if (!check_references(in, v, &o, why))
+		ok = false;
 	objfile_free(&o);
 	return ok;
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 struct integrity_input {
+	const char *exercise;
 	const char *source;       /* the compiled copy of the student's file */
 	const char *shown_path;   /* the file as the student knows it */
 	const char *header;       /* the exercise's header (absolute) */
