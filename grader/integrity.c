@@ -638,8 +638,11 @@ char **integrity_api_names(const char *header, const char *aux_file)
 		char *end = strstr(line, "*/");
 		if (strncmp(line, marker, strlen(marker)) != 0 || !end)
 			continue;
-		/* "extern TYPE NAME (ARGS);": the word before the first '('. */
+		/* "extern TYPE NAME (ARGS);": the word before the first '(' that does
+		 * not open a declarator ("void (*NAME (ARGS)) (int)"). */
 		char *paren = strchr(end, '(');
+		while (paren && paren[1] == '*')
+			paren = strchr(paren + 1, '(');
 		while (paren && paren > end && paren[-1] == ' ')
 			paren--;
 		char *start = paren;
