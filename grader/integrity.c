@@ -632,9 +632,11 @@ char **integrity_api_names(const char *header, const char *aux_file)
 		return NULL;
 	size_t n = 0, cap = 16;
 	char **names = calloc(cap + 1, sizeof *names);
+	if (!names)
+		abort();
 	char marker[4200];
 	snprintf(marker, sizeof marker, "/* %s:", header);
-	for (char *line = strtok(aux, "\n"); names && line; line = strtok(NULL, "\n")) {
+	for (char *line = strtok(aux, "\n"); line; line = strtok(NULL, "\n")) {
 		char *end = strstr(line, "*/");
 		if (strncmp(line, marker, strlen(marker)) != 0 || !end)
 			continue;

@@ -131,10 +131,11 @@ static char trigraph(char c)
 static void join_lines(const char *raw, struct logical *l)
 {
 	size_t n = strlen(raw);
-	char *phase1 = malloc(n + 1);
-	int *line1 = malloc((n + 1) * sizeof *line1);
-	l->text = malloc(n + 1);
-	l->line = malloc((n + 1) * sizeof *l->line);
+	/* Zeroed, and one spare: the scanner looks one character ahead. */
+	char *phase1 = calloc(n + 2, 1);
+	int *line1 = calloc(n + 2, sizeof *line1);
+	l->text = calloc(n + 2, 1);
+	l->line = calloc(n + 2, sizeof *l->line);
 	if (!phase1 || !line1 || !l->text || !l->line)
 		abort();
 	size_t m = 0;
