@@ -290,19 +290,37 @@ static void check_attribute_list(struct line_check *c, const char *p)
 		check_attribute(c, name, strlen(name));
 }
 
-static void check_attributes(struct line_check *c, const char *line)
+static const char *skip_space(const char *p)
 {
-	for (const char *p = line; (p = strstr(p, "__attribute")) != NULL; p++) {
-		const char *q = p + strlen("__attribute");
-		if (strncmp(q, "__", 2) == 0)
-			q += 2;
-		while (*q == ' ')
-			q++;
-		if (q[0] == '(' && q[1] == '(')
-			check_attribute_list(c, q + 2);
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	return p;
+}
+
+/* Attribute lists anywhere in the student's lines (text, one line each,
+ * numbered by line_nos), even split across lines. */
+static void check_attributes(struct line_check *c, const char *text, const int *line_nos)
+{
+	size_t line = 0;
+	const char *counted = text;
+	for (const char *p = text; *p; p++) {
+		bool gnu =
+		    strncmp(p, "__attribute", 11) == 0 && (p == text || !is_word_char(p[-1]));
+		bool std = p[0] == '[' && skip_space(p + 1)[0] == '[';
+		if (!gnu && !std)
+			continue;
+		for (; counted < p; counted++)
+			line += *counted == '\n';
+		c->line_no = line_nos[line];
+		if (std) {
+			check_attribute_list(c, skip_space(p + 1) + 1);
+			continue;
+		}
+		const char *q = p + 11;
+		q = skip_space(strncmp(q, "__", 2) == 0 ? q + 2 : q);
+		if (*q == '(' && *(q = skip_space(q + 1)) == '(')
+			check_attribute_list(c, q + 1);
 	}
-	for (const char *p = line; (p = strstr(p, "[[")) != NULL; p += 2)
-		check_attribute_list(c, p + 2);
 }
 
 /* One line of the student's own preprocessed text. */
@@ -345,7 +363,6 @@ static void check_line(struct line_check *c, const char *line)
 			    word);
 		p = end;
 	}
-	check_attributes(c, line);
 }
 
 /* The variant's compiler, with -E instead of -c. */
@@ -371,6 +388,14 @@ static char *preprocess(const struct integrity_input *in, const struct integrity
  * student's file (line markers `# N "file"` say where each line is from;
  * srcscan.c refuses markers written by the student).  Keeps those lines
  * in v->lines_file for the rules check. */
+/* Whether a line marker's file is the student's file, however spelled
+ * (an #include of the file itself by another path counts too). */
+static bool is_student_file(const char *file, const char *source)
+{
+	char real[PATH_MAX];
+	return strcmp(file, source) == 0 || (realpath(file, real) && strcmp(real, source) == 0);
+}
+
 static bool check_source(const struct integrity_input *in, const struct integrity_variant *v,
                          struct text *why)
 {
@@ -379,11 +404,15 @@ static bool check_source(const struct integrity_input *in, const struct integrit
 		return true; /* the compiler reports what is wrong */
 	struct line_check c = {in, v, why, 0, true};
 	struct text mine_text = {0};
+	size_t nlines = 0;
+	int *line_nos = calloc(strlen(text) + 1, sizeof *line_nos);
+	if (!line_nos)
+		abort();
 	bool mine = false;
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		char file[4096];
 		if (line[0] == '#' && sscanf(line, "# %d \"%4095[^\"]\"", &c.line_no, file) == 2) {
-			mine = strcmp(file, in->source) == 0;
+			mine = is_student_file(file, in->source);
 			c.line_no--;
 			continue;
 		}
@@ -391,13 +420,16 @@ static bool check_source(const struct integrity_input *in, const struct integrit
 		if (!mine)
 			continue;
 		text_printf(&mine_text, "%s\n", line);
+		line_nos[nlines++] = c.line_no;
 		check_line(&c, line);
 	}
+	check_attributes(&c, mine_text.data ? mine_text.data : "", line_nos);
 	FILE *f = v->lines_file ? fopen(v->lines_file, "a") : NULL;
 	if (f) {
 		fputs(mine_text.data ? mine_text.data : "", f);
 		fclose(f);
 	}
+	free(line_nos);
 	text_free(&mine_text);
 	free(text);
 	return c.ok;
