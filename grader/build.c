@@ -14,6 +14,7 @@
 #include "rubric.h"
 #include "run.h"
 #include "text.h"
+#include "variants.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -98,18 +99,28 @@ struct checks {
 	char *lines;   /* every variant's preprocessed student lines (for rules) */
 };
 
-static int compile(const struct checks *k, enum variant v, struct build *b, struct text *log)
+/* The variant's compiler command, up to (not including) -c; returns its
+ * length.  -fno-common: a tentative definition is an ordinary one, never
+ * merged with a name elsewhere. */
+static int compiler_command(const struct checks *k, enum variant v, const char **argv)
 {
 	const struct variant_tools *t = &tools[v];
-	/* -fno-common: a tentative definition is an ordinary one, never merged
-	 * with a name elsewhere. */
-	const char *argv[24] = {t->cc,     "-std=c11", "-D_GNU_SOURCE", "-Wall",
-	                        "-Wextra", "-pthread", "-fno-common"};
-	int n = 7;
+	const char *fixed[] = {t->cc,     "-std=c11", "-D_GNU_SOURCE", "-Wall",
+	                       "-Wextra", "-pthread", "-fno-common"};
+	int n = 0;
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		argv[n++] = fixed[i];
 	for (int i = 0; t->flags[i]; i++)
 		argv[n++] = t->flags[i];
 	argv[n++] = k->include;
-	argv[n] = NULL; /* the compiler command, as the integrity checks rerun it */
+	argv[n] = NULL;
+	return n;
+}
+
+static int compile(const struct checks *k, enum variant v, struct build *b, struct text *log)
+{
+	const char *argv[24];
+	int n = compiler_command(k, v, argv);
 	int compiler_words = n;
 	char *deps = NULL;
 	if (asprintf(&deps, "%s.d", b->object[v]) < 0)
@@ -318,7 +329,15 @@ static void hand_over_for_rules(const struct checks *k, const struct build *b)
 static void build_variants(const struct grader_config *cfg, const char *exercise,
                            const struct checks *k, struct build *b, struct text *log)
 {
-	bool source_ok = integrity_check_source(&k->in, log);
+	const char *commands[VARIANT_COUNT][24];
+	const char *const *compilers[VARIANT_COUNT];
+	for (int v = 0; v < VARIANT_COUNT; v++) {
+		compiler_command(k, (enum variant)v, commands[v]);
+		compilers[v] = commands[v];
+	}
+	char **differing = variants_differing_macros(compilers, b->source);
+	bool source_ok = integrity_check_source(&k->in, (const char *const *)differing, log);
+	variants_free(differing);
 	b->ok = true;
 	for (int v = 0; v < VARIANT_COUNT && b->ok; v++) {
 		char *dir = path_join(cfg->work, exercise, variant_name((enum variant)v));

@@ -630,9 +630,10 @@ static bool check_object(const struct integrity_input *in, const struct integrit
 	return ok;
 }
 
-bool integrity_check_source(const struct integrity_input *in, struct text *why)
+bool integrity_check_source(const struct integrity_input *in, const char *const *differing,
+                            struct text *why)
 {
-	return srcscan_check(in->source, in->shown_path, why);
+	return srcscan_check(in->source, in->shown_path, differing, why);
 }
 
 bool integrity_check_variant(const struct integrity_input *in, const struct integrity_variant *v,

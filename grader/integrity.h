@@ -29,8 +29,10 @@ struct integrity_variant {
 	const char *calls_file; /* appended: every symbol the object references */
 };
 
-/* Checks on the file as written (line markers, reserved names): once. */
-bool integrity_check_source(const struct integrity_input *in, struct text *why);
+/* Checks on the file as written (line markers, reserved names, macros
+ * that differ between the builds: differing, from variants.c): once. */
+bool integrity_check_source(const struct integrity_input *in, const char *const *differing,
+                            struct text *why);
 
 /* Checks on one build: what it includes, its preprocessed text and its
  * object.  True if the submission plays fair; otherwise says why. */

@@ -192,6 +192,7 @@ struct scanner {
 	const struct logical *l;
 	size_t i;
 	const char *shown_path;
+	const char *const *differing;
 	struct text *why;
 	bool ok;
 };
@@ -276,6 +277,14 @@ static void check_directive(struct scanner *s)
 	}
 }
 
+static bool is_listed(const char *const *names, const char *name)
+{
+	for (const char *const *n = names; n && *n; n++)
+		if (strcmp(*n, name) == 0)
+			return true;
+	return false;
+}
+
 static void check_identifier(struct scanner *s, size_t start)
 {
 	char name[256];
@@ -292,6 +301,13 @@ static void check_identifier(struct scanner *s, size_t start)
 		    "can tell it is being checked; remove it\n",
 		    s->shown_path, line, name);
 		s->ok = false;
+	} else if (is_listed(s->differing, name)) {
+		text_printf(s->why,
+		            "%s:%d uses '%s': the grader's compilers define it differently, so "
+		            "code that depends on it could behave differently in the build each "
+		            "test watches; do without it\n",
+		            s->shown_path, line, name);
+		s->ok = false;
 	} else if (!srcscan_identifier_allowed(name)) {
 		text_printf(s->why,
 		            "%s:%d uses '%s': names that begin with an underscore belong to the "
@@ -302,7 +318,8 @@ static void check_identifier(struct scanner *s, size_t start)
 	}
 }
 
-bool srcscan_check(const char *path, const char *shown_path, struct text *why)
+bool srcscan_check(const char *path, const char *shown_path, const char *const *differing,
+                   struct text *why)
 {
 	char *raw = text_read_file(path);
 	if (!raw) {
@@ -312,7 +329,7 @@ bool srcscan_check(const char *path, const char *shown_path, struct text *why)
 	struct logical l;
 	join_lines(raw, &l);
 	free(raw);
-	struct scanner s = {&l, 0, shown_path, why, true};
+	struct scanner s = {&l, 0, shown_path, differing, why, true};
 	bool line_start = true;
 	while (s.i < l.len) {
 		const char *t = l.text;

@@ -10,9 +10,12 @@
 
 #include <stdbool.h>
 
-/* Scans the file at path (shown as shown_path in messages).  True if it
- * passes; otherwise explains each refusal, with its line, in why. */
-bool srcscan_check(const char *path, const char *shown_path, struct text *why);
+/* Scans the file at path (shown as shown_path in messages).  differing
+ * (NULL-terminated, may be NULL) lists the macros the builds define
+ * differently: naming one is refused too.  True if the file passes;
+ * otherwise explains each refusal, with its line, in why. */
+bool srcscan_check(const char *path, const char *shown_path, const char *const *differing,
+                   struct text *why);
 
 /* True if the identifier may appear in a submission: not reserved (no
  * leading underscore), or on the list of reserved names C11 code uses. */

@@ -37,7 +37,8 @@ static bool scan(const char *text, char **why)
 {
 	char *path = write_temp(text, ".c");
 	struct text out = {0};
-	bool ok = srcscan_check(path, "E.c", &out);
+	static const char *const differing[] = {"M_PIf128", NULL};
+	bool ok = srcscan_check(path, "E.c", differing, &out);
 	text_add(&out, "");
 	*why = text_take(&out);
 	unlink(path);
@@ -108,6 +109,11 @@ START_TEST(names_that_tell_the_builds_apart_are_refused)
 		ck_assert_msg(!srcscan_identifier_allowed(names[i]) ||
 		                  srcscan_names_a_tool(names[i]),
 		              "%s allowed", names[i]);
+	char *why;
+	ck_assert(!scan("double x = M_PIf128;\n", &why));
+	ck_assert_msg(strstr(why, "E.c:1 uses 'M_PIf128': the grader's compilers") != NULL, "%s",
+	              why);
+	free(why);
 	ck_assert(srcscan_names_a_tool("RUNNING_ON_VALGRIND"));
 	ck_assert(srcscan_names_a_tool("__sanitizer_print_stack_trace"));
 	ck_assert(srcscan_identifier_allowed("atomic_fetch_add"));
