@@ -186,6 +186,18 @@ static const struct refusal refusals[] = {
     {NULL, NULL},
 };
 
+/* Where system headers live: the C library's and the compilers' own. */
+static const char *const system_headers[] = {
+    "/usr/include/*",
+    "/usr/local/include/*",
+    "/usr/lib/gcc/*/include/*",
+    "/usr/lib/gcc/*/include-fixed/*",
+    "/usr/lib/llvm-*/lib/clang/*/include/*",
+    "/usr/lib/clang/*/include/*",
+    "/usr/lib64/clang/*/include/*",
+    NULL,
+};
+
 /* Dependencies from `-MD`: "obj: a.c b.h \\\n c.h". */
 static bool check_includes(const struct integrity_input *in, const struct integrity_variant *v,
                            struct text *why)
@@ -204,7 +216,7 @@ static bool check_includes(const struct integrity_input *in, const struct integr
 		const char *path = realpath(w, real) ? real : w;
 		bool tool = strstr(path, "/valgrind/") || strstr(path, "/sanitizer/");
 		bool allowed = strcmp(path, in->source) == 0 || strcmp(path, in->header) == 0 ||
-		               (strncmp(path, "/usr/", 5) == 0 && !tool);
+		               (symbol_matches(system_headers, path) && !tool);
 		if (!allowed) {
 			text_printf(
 			    why,
