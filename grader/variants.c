@@ -83,7 +83,8 @@ static bool read_macros(const char *const *compiler, const char *source, struct 
 		set->m[set->n++] = (struct macro){strndup(name, len), strdup(line + 8), false};
 	}
 	free(out);
-	qsort(set->m, set->n, sizeof *set->m, by_name);
+	if (set->m)
+		qsort(set->m, set->n, sizeof *set->m, by_name);
 	return true;
 }
 
@@ -168,7 +169,8 @@ static void compare(struct macros *first, const struct macros *other)
 		first->m[first->n++] =
 		    (struct macro){strdup(other->m[i].name), strdup(other->m[i].definition), true};
 	}
-	qsort(first->m, first->n, sizeof *first->m, by_name);
+	if (first->m)
+		qsort(first->m, first->n, sizeof *first->m, by_name);
 }
 
 /* Whether a definition names a macro already marked as differing. */
