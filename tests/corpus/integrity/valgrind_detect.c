@@ -17,9 +17,8 @@ static bool under_valgrind(void)
 		char line[512];
 		FILE *f = fopen("/proc/self/maps", "r");
 		watched = 0;
-		while (f && fgets(line, sizeof line, f))
-			if (strstr(line, "vgpreload"))
-				watched = 1;
+		while (f && fgets(line, sizeof line, f) != NULL && !watched)
+			watched = strstr(line, "vgpreload") != NULL;
 		if (f)
 			fclose(f);
 	}
