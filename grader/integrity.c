@@ -595,25 +595,36 @@ static bool check_references(const struct integrity_input *in, const struct inte
 	return ok;
 }
 
+/* Whether every relocation of section i targets one of the names. */
+static bool relocs_only_to(const struct objfile *o, size_t i, const char *a, const char *b)
+{
+	struct obj_reloc r[64];
+	size_t n = objfile_relocs(o, i, r, 64);
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(r[k].target, a) != 0 && strcmp(r[k].target, b) != 0)
+			return false;
+	return n < 64;
+}
+
+/* ThreadSanitizer's module constructor: its array points only at it, and
+ * it calls only __tsan_init. */
+static bool tsan_constructor(const struct objfile *o, size_t i)
+{
+	const struct obj_section *sec = &o->sections[i];
+	if (sec->type == SHT_INIT_ARRAY)
+		return relocs_only_to(o, i, ".text.tsan.module_ctor", "tsan.module_ctor");
+	return sec->type == SHT_PROGBITS && relocs_only_to(o, i, "__tsan_init", "__tsan_init");
+}
+
 static bool section_allowed(const struct objfile *o, size_t i, enum variant v)
 {
 	const struct obj_section *sec = &o->sections[i];
 	if (sec->type == SHT_RELA || sec->type == SHT_REL)
 		return sec->info < o->nsections && section_allowed(o, sec->info, v);
+	if (v == VARIANT_TSAN && symbol_matches(tsan_sections, sec->name))
+		return tsan_constructor(o, i);
 	bool loader_array = sec->type == SHT_INIT_ARRAY || sec->type == SHT_FINI_ARRAY ||
 	                    sec->type == SHT_PREINIT_ARRAY;
-	if (v == VARIANT_TSAN && symbol_matches(tsan_sections, sec->name)) {
-		if (sec->type == SHT_FINI_ARRAY || sec->type == SHT_PREINIT_ARRAY)
-			return false;
-		/* Only ThreadSanitizer's constructor may be in its array. */
-		struct obj_reloc r[64];
-		size_t n = objfile_relocs(o, i, r, 64);
-		for (size_t k = 0; sec->type == SHT_INIT_ARRAY && k < n; k++)
-			if (strcmp(r[k].target, ".text.tsan.module_ctor") != 0 &&
-			    strcmp(r[k].target, "tsan.module_ctor") != 0)
-				return false;
-		return true;
-	}
 	return !loader_array && symbol_matches(allowed_sections, sec->name);
 }
 
