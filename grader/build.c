@@ -11,8 +11,10 @@
 #include "build.h"
 
 #include "integrity.h"
+#include "rubric.h"
 #include "run.h"
 #include "text.h"
+#include "variants.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -99,6 +101,14 @@ static int run_logged(char *const argv[], const char *const *readable, const cha
 	return status;
 }
 
+/* What the integrity checks of one submission need besides the variant. */
+struct checks {
+	struct integrity_input in;
+	char *include; /* -I for the exercise's header */
+	char *calls;   /* every variant's references, one a line (for rules) */
+	char *lines;   /* every variant's preprocessed student lines (for rules) */
+};
+
 /* Splits words ("-pthread -lcheck_pic ...", changed in place) into argv
  * from n on, keeping room for the NULL; returns the new n. */
 static int add_words(const char **argv, int n, int max, char *words)
@@ -108,67 +118,107 @@ static int add_words(const char **argv, int n, int max, char *words)
 	return n;
 }
 
-static int compile(const struct grader_config *cfg, const char *exercise, enum variant v,
-                   struct build *b, struct text *log)
+/* A variant's flags as words, split once: the commands built from them live
+ * as long as the grader. */
+static int add_variant_flags(enum variant v, const char **argv, int n, int max)
 {
-	const struct variant_tools *t = &tools[v];
-	char *include = NULL;
-	if (asprintf(&include, "-I%s/%s/include", cfg->work, exercise) < 0)
+	static char *split[VARIANT_COUNT];
+	static const char *words[VARIANT_COUNT][16];
+	static int count[VARIANT_COUNT];
+	if (!split[v]) {
+		split[v] = strdup(tools[v].flags);
+		if (!split[v])
+			abort();
+		count[v] = add_words(words[v], 0, 16, split[v]);
+	}
+	for (int i = 0; i < count[v] && n < max - 1; i++)
+		argv[n++] = words[v][i];
+	return n;
+}
+
+/* The variant's compiler command, up to (not including) -c; returns its
+ * length.  -fno-common: a tentative definition is an ordinary one, never
+ * merged with a name elsewhere; -pipe: no temporary files, so the compiler
+ * needs no /tmp. */
+static int compiler_command(const struct checks *k, enum variant v, const char **argv)
+{
+	const char *fixed[] = {tools[v].cc, "-std=c11", "-D_GNU_SOURCE", "-Wall",
+	                       "-Wextra",   "-pthread", "-fno-common",   "-pipe"};
+	int n = 0;
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		argv[n++] = fixed[i];
+	n = add_variant_flags(v, argv, n, 20);
+	argv[n++] = k->include;
+	argv[n] = NULL;
+	return n;
+}
+
+static int compile(const struct checks *k, enum variant v, struct build *b, struct text *log)
+{
+	const char *argv[24];
+	int n = compiler_command(k, v, argv);
+	int compiler_words = n;
+	char *deps = NULL;
+	if (asprintf(&deps, "%s.d", b->object[v]) < 0)
 		abort();
-	/* -pipe: no temporary files, so the compiler needs no /tmp */
-	const char *argv[24] = {t->cc,     "-std=c11", "-D_GNU_SOURCE", "-Wall",
-	                        "-Wextra", "-pthread", "-pipe"};
-	char *flags = strdup(t->flags);
-	int n = add_words(argv, 7, 16, flags);
-	argv[n++] = include;
 	argv[n++] = "-c";
 	argv[n++] = b->source;
 	argv[n++] = "-o";
 	argv[n++] = b->object[v];
-	char *deps = NULL;
-	if (v == VARIANT_DEBUG) {
-		if (asprintf(&deps, "%s.d", b->object[v]) < 0)
-			abort();
-		argv[n++] = "-MD";
-		argv[n++] = "-MF";
-		argv[n++] = deps;
-	}
+	argv[n++] = "-MD";
+	argv[n++] = "-MF";
+	argv[n++] = deps;
 	argv[n] = NULL;
 	/* It reads the copied source and header, and writes beside the object. */
 	char *src_dir = strdup(b->source), *out_dir = strdup(b->object[v]);
+	if (!src_dir || !out_dir)
+		abort();
 	*strrchr(src_dir, '/') = '\0';
 	*strrchr(out_dir, '/') = '\0';
-	const char *readable[] = {src_dir, include + 2, NULL}, *writable[] = {out_dir, NULL};
+	const char *readable[] = {src_dir, k->include + 2, NULL}, *writable[] = {out_dir, NULL};
 	int status = run_logged((char *const *)argv, readable, writable, b, log);
 	free(out_dir);
 	free(src_dir);
-	if (status == 0 && deps) {
-		char *header = NULL;
-		if (asprintf(&header, "%s/%s/include/%s.h", cfg->work, exercise, exercise) < 0)
-			abort();
-		struct integrity_input in = {b->source, b->shown_path, header,
-		                             include,   b->object[v],  deps};
-		if (!integrity_check(&in, log))
+	if (status == 0) {
+		argv[compiler_words] = NULL;
+		struct integrity_variant iv = {v, argv, b->object[v], deps, k->lines, k->calls};
+		if (!integrity_check_variant(&k->in, &iv, log))
 			status = 1;
-		free(header);
 	}
 	free(deps);
-	free(flags);
-	free(include);
 	return status;
 }
 
-static int wrap_and_link(const struct grader_config *cfg, const char *exercise, enum variant v,
-                         struct build *b, struct text *log)
+/* objcopy: the student's calls go to the harness's wrappers, and every
+ * global but the header's functions becomes local, so that nothing the
+ * file defines can stand in for a function of the harness or the C library. */
+static int wrap(const struct grader_config *cfg, const struct checks *k, enum variant v,
+                const char *wrapped, struct build *b, struct text *log)
+{
+	char *syms = path_join(cfg->root, "harness/common/wrap.syms", NULL);
+	struct text args = {0};
+	text_printf(&args, "objcopy\n--redefine-syms=%s\n", syms);
+	for (const char *const *name = k->in.api; *name; name++)
+		text_printf(&args, "--keep-global-symbol=%s\n", *name);
+	text_printf(&args, "%s\n%s\n", b->object[v], wrapped);
+	char *words = text_take(&args);
+	const char *argv[80];
+	int n = 0;
+	for (char *w = strtok(words, "\n"); w && n < 79; w = strtok(NULL, "\n"))
+		argv[n++] = w;
+	argv[n] = NULL;
+	int status = run_logged((char *const *)argv, NULL, NULL, b, log);
+	free(words);
+	free(syms);
+	return status;
+}
+
+static int wrap_and_link(const struct grader_config *cfg, const struct checks *k,
+                         const char *exercise, enum variant v, struct build *b, struct text *log)
 {
 	char *dir = path_join(cfg->work, exercise, variant_name(v));
 	char *wrapped = path_join(dir, "student-wrapped.o", NULL);
-	char *syms = path_join(cfg->root, "harness/common/wrap.syms", NULL);
-	char *redefine = NULL;
-	if (asprintf(&redefine, "--redefine-syms=%s", syms) < 0)
-		abort();
-	char *objcopy[] = {"objcopy", redefine, b->object[v], wrapped, NULL};
-	int status = run_logged(objcopy, NULL, NULL, b, log);
+	int status = wrap(cfg, k, v, wrapped, b, log);
 
 	char *harness = NULL, *common = NULL;
 	if (asprintf(&harness, "%s/build/%s/%s/harness.a", cfg->root, variant_name(v), exercise) <
@@ -177,10 +227,11 @@ static int wrap_and_link(const struct grader_config *cfg, const char *exercise, 
 		abort();
 	char libs[] = CHECK_LIBS;
 	char *link_flags = strdup(tools[v].link_flags);
+	if (!link_flags)
+		abort();
 	const char *argv[32] = {tools[v].cc,         "-o",    b->binary[v], wrapped,
 	                        "-Wl,--start-group", harness, common,       "-Wl,--end-group"};
-	int n = 8;
-	n = add_words(argv, n, 30, link_flags);
+	int n = add_words(argv, 8, 16, link_flags);
 	n = add_words(argv, n, 30, libs);
 	argv[n++] = "-pthread";
 	argv[n] = NULL;
@@ -189,8 +240,6 @@ static int wrap_and_link(const struct grader_config *cfg, const char *exercise, 
 	free(link_flags);
 	free(harness);
 	free(common);
-	free(redefine);
-	free(syms);
 	free(wrapped);
 	free(dir);
 	return status;
@@ -198,8 +247,7 @@ static int wrap_and_link(const struct grader_config *cfg, const char *exercise, 
 
 /* Hands a folder and its files to a user (the sandbox user while the
  * compiler writes there; back to the grader's before anything runs, so a
- * submission cannot rewrite the binaries that judge it).  Never through a
- * link: a link the folder holds changes owner itself, not what it names. */
+ * submission cannot rewrite the binaries that judge it). */
 static void give_dir(const char *dir, unsigned uid, unsigned gid)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -254,6 +302,110 @@ static int count_warnings(const char *log)
 	return n;
 }
 
+/* Truncates a file the integrity checks append to. */
+static void empty_file(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (f)
+		fclose(f);
+}
+
+/* What the checks need: the rubric's allow list, the header's functions. */
+static int prepare_checks(const struct grader_config *cfg, const char *exercise, struct build *b,
+                          struct checks *k, struct rubric *r, struct text *log)
+{
+	char path[4096], err[512];
+	snprintf(path, sizeof path, "%s/harness/%s/rubric.json", cfg->root, exercise);
+	if (rubric_load(path, r, err, sizeof err) != 0) {
+		text_printf(log, "grader: %s\n", err);
+		return -1;
+	}
+	char *header = NULL, *aux = NULL;
+	if (asprintf(&header, "%s/%s/include/%s.h", cfg->work, exercise, exercise) < 0 ||
+	    asprintf(&aux, "%s/%s/include/api.aux", cfg->work, exercise) < 0 ||
+	    asprintf(&k->include, "-I%s/%s/include", cfg->work, exercise) < 0 ||
+	    asprintf(&k->calls, "%s/%s/student.calls", cfg->work, exercise) < 0 ||
+	    asprintf(&k->lines, "%s/%s/student.lines", cfg->work, exercise) < 0)
+		abort();
+	char **api = integrity_api_names(header, aux);
+	free(aux);
+	static const char *const any[] = {"*", NULL};
+	k->in = (struct integrity_input){
+	    .exercise = exercise,
+	    .source = b->source,
+	    .shown_path = b->shown_path,
+	    .header = header,
+	    .allow = cfg->any_call ? any : (const char *const *)r->allow,
+	    .api = (const char *const *)api,
+	};
+	empty_file(k->calls);
+	empty_file(k->lines);
+	if (!api || !api[0]) {
+		text_printf(log, "grader: cannot read the functions %s declares\n", header);
+		return -1;
+	}
+	return 0;
+}
+
+static void free_checks(struct checks *k)
+{
+	free((char *)k->in.header);
+	integrity_free_names((char **)k->in.api);
+	free(k->include);
+	free(k->calls);
+	free(k->lines);
+}
+
+/* The rules check reads what every build references and the student's
+ * preprocessed lines next to its object (student.o.calls, .lines). */
+static void hand_over_for_rules(const struct checks *k, const struct build *b)
+{
+	for (int v = 0; v < VARIANT_COUNT && b->object[v]; v++) {
+		char calls[4200], lines[4200];
+		snprintf(calls, sizeof calls, "%s.calls", b->object[v]);
+		snprintf(lines, sizeof lines, "%s.lines", b->object[v]);
+		copy_file(k->calls, calls);
+		copy_file(k->lines, lines);
+	}
+}
+
+/* Compiles, checks and links every variant; stops at the first failure. */
+static void build_variants(const struct grader_config *cfg, const char *exercise,
+                           const struct checks *k, struct build *b, struct text *log)
+{
+	const char *commands[VARIANT_COUNT][24];
+	const char *const *compilers[VARIANT_COUNT];
+	for (int v = 0; v < VARIANT_COUNT; v++) {
+		compiler_command(k, (enum variant)v, commands[v]);
+		compilers[v] = commands[v];
+	}
+	char **differing = variants_differing_macros(compilers, b->source);
+	bool source_ok = integrity_check_source(&k->in, (const char *const *)differing, log);
+	variants_free(differing);
+	b->ok = true;
+	for (int v = 0; v < VARIANT_COUNT && b->ok; v++) {
+		char *dir = path_join(cfg->work, exercise, variant_name((enum variant)v));
+		make_dirs(dir);
+		if (cfg->sandbox_uid)
+			give_dir(dir, cfg->sandbox_uid, cfg->sandbox_gid);
+		b->object[v] = path_join(dir, "student.o", NULL);
+		b->binary[v] = path_join(dir, "harness", NULL);
+		/* Show the first compiler's messages; later ones repeat them. */
+		struct text scratch = {0};
+		struct text *where = v == 0 ? log : &scratch;
+		b->ok = compile(k, (enum variant)v, b, where) == 0 &&
+		        wrap_and_link(cfg, k, exercise, (enum variant)v, b, where) == 0;
+		if (!b->ok && v != 0)
+			text_add(log, scratch.data ? scratch.data : "");
+		text_free(&scratch);
+		if (cfg->sandbox_uid)
+			give_dir(dir, getuid(), getgid());
+		free(dir);
+	}
+	b->ok = b->ok && source_ok;
+	hand_over_for_rules(k, b);
+}
+
 int build_submission(const struct grader_config *cfg, const char *exercise, struct build *b)
 {
 	memset(b, 0, sizeof *b);
@@ -269,6 +421,8 @@ int build_submission(const struct grader_config *cfg, const char *exercise, stru
 	char *harness = NULL;
 	if (asprintf(&harness, "%s/build/%s/%s/harness.a", cfg->root, "debug", exercise) < 0)
 		abort();
+	struct checks k = {0};
+	struct rubric rubric = {0};
 	if (access(harness, R_OK) != 0) {
 		text_printf(&log, "grader: %s is not built: run `make` first\n", harness);
 		rc = -1;
@@ -279,30 +433,15 @@ int build_submission(const struct grader_config *cfg, const char *exercise, stru
 		text_printf(&log, "grader: cannot copy the exercise's header into %s: %s\n",
 		            cfg->work, strerror(errno));
 		rc = -1;
+	} else if (prepare_checks(cfg, exercise, b, &k, &rubric, &log) != 0) {
+		rc = -1;
 	} else if (!copy_file(b->shown_path, b->source)) {
 		text_printf(&log, "%s: cannot read the file: %s\n", b->shown_path, strerror(errno));
 	} else {
-		b->ok = true;
-		for (int v = 0; v < VARIANT_COUNT && b->ok; v++) {
-			char *dir = path_join(cfg->work, exercise, variant_name((enum variant)v));
-			make_dirs(dir);
-			if (cfg->sandbox_uid)
-				give_dir(dir, cfg->sandbox_uid, cfg->sandbox_gid);
-			b->object[v] = path_join(dir, "student.o", NULL);
-			b->binary[v] = path_join(dir, "harness", NULL);
-			/* Show the first compiler's messages; later ones repeat them. */
-			struct text scratch = {0};
-			struct text *where = v == 0 ? &log : &scratch;
-			b->ok = compile(cfg, exercise, (enum variant)v, b, where) == 0 &&
-			        wrap_and_link(cfg, exercise, (enum variant)v, b, where) == 0;
-			if (!b->ok && v != 0)
-				text_add(&log, scratch.data ? scratch.data : "");
-			text_free(&scratch);
-			if (cfg->sandbox_uid)
-				give_dir(dir, getuid(), getgid());
-			free(dir);
-		}
+		build_variants(cfg, exercise, &k, b, &log);
 	}
+	free_checks(&k);
+	rubric_free(&rubric);
 	free(harness);
 	free(src_dir);
 	text_add(&log, "");

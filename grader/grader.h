@@ -14,6 +14,7 @@ struct grader_config {
 	const char *work;                  /* scratch folder for builds and logs (absolute) */
 	uint64_t seed;                     /* schedule perturbation seed, passed to every run */
 	bool verbose;                      /* show raw tool output too */
+	bool any_call;                     /* tests only: ignore the rubrics' allow lists */
 	unsigned checks;                   /* checks to grade, bits 1u << enum check_kind; 0: all */
 	FILE *stream;                      /* each outcome as a JSON line when known, or NULL */
 	unsigned sandbox_uid, sandbox_gid; /* user submissions run as; 0: the grader's */

@@ -2,25 +2,34 @@
  * integrity.c -- refuses submissions that try to cheat through the toolchain.
  *
  * A submission is one C file compiled into the harness's process, so it
- * could quietly switch off the tools that judge it: define ThreadSanitizer's
- * hooks (__tsan_default_options, __tsan_on_report), mark its functions
- * no_sanitize, hide accesses in inline assembly, override the harness's or
- * libc's functions, include the reference solution, or read and rewrite the
- * environment and files the grader uses.  None of that has a place in an
- * exercise answer, so any of it fails the build with the reason:
- *   - includes: only the exercise's header and system headers;
- *   - source: no sanitizer-disabling attributes, pragmas or asm, checked on
- *     the preprocessed text of the student's own lines (macros expanded);
- *   - definitions: no reserved names (__x, _X), no harness, Check, pthread
- *     or process-control names;
- *   - calls: nothing that touches the environment, files by name, other
- *     programs, the process's limits or raw system calls.
+ * could quietly switch off or fool the tools that judge it.  The checks
+ * below run on every build of the file (gcc -O0, gcc -O2, clang with
+ * ThreadSanitizer), because code under #ifdef __clang__ or __OPTIMIZE__
+ * exists only in some of them:
+ *   - source as written (srcscan.c): no line markers, no reserved names;
+ *   - includes: only the exercise's header and system headers, none of
+ *     Valgrind's or the sanitizers';
+ *   - preprocessed text, the student's own lines: no asm, no attribute or
+ *     pragma that adds constructors, sections, aliases, weak symbols or
+ *     ifuncs or switches a sanitizer off;
+ *   - the object: only ordinary sections (no .init_array, .ctors ...), no
+ *     weak, common, ifunc or unique symbols, no definition of a name that
+ *     belongs to the C library or the harness, and references only to what
+ *     the exercise's rubric allows ("allow"), plus what the compiler itself
+ *     emits for that build.
+ * Whatever the file defines beyond the header's functions is made local
+ * before linking (build.c), so nothing in it can replace a function the
+ * harness or the C library calls.
  */
 #include "integrity.h"
 
+#include "objfile.h"
 #include "rules.h"
 #include "run.h"
+#include "srcscan.h"
 
+#include <ctype.h>
+#include <elf.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,31 +39,209 @@ static const char *const forbidden_words[] = {
     "no_sanitize", "disable_sanitizer_instrumentation", "no_instrument", "__asm__", "__asm", "asm",
 };
 
-static const char *const reserved_definitions[] = {
-    "__*",    "_[A-Z]*", "harness_*", "main",        "suite_*",   "srunner_*",     "tcase_*",
-    "tr_*",   "ck_*",    "_ck_*",     "pthread_*",   "sem_*",     "fork",          "vfork",
-    "exit",   "_exit",   "abort",     "malloc",      "calloc",    "realloc",       "free",
-    "write",  "read",    "close",     "kill",        "signal",    "sigaction",     "waitpid",
-    "wait",   "waitid",  "dup2",      "sched_yield", "nanosleep", "clock_gettime", "getenv",
-    "atexit", NULL,
+/* Attributes that run code before main, place code or data where the
+ * loader acts on it, make or steer symbols, or switch instrumentation off. */
+static const char *const forbidden_attributes[] = {
+    "constructor",
+    "destructor",
+    "section",
+    "ifunc",
+    "target_clones",
+    "alias",
+    "weakref",
+    "weak",
+    "visibility",
+    "tls_model",
+    "symver",
+    "init_priority",
+    "no_reorder",
+    "externally_visible",
+    "noinit",
+    "persistent",
+    "retain",
+    "copy",
+    "naked",
+    "common",
+    "no_sanitize*",
+    "no_instrument*",
+    "disable_sanitizer_instrumentation",
+    "patchable_function_entry",
+    NULL,
 };
 
-static const char *const forbidden_calls[] = {
-    "unlink*",  "remove",    "rename*",  "truncate", "ftruncate", "getenv",    "secure_getenv",
-    "setenv",   "unsetenv",  "putenv",   "clearenv", "environ",   "__environ", "ptrace",
-    "prctl",    "setrlimit", "prlimit*", "exec*",    "system",    "popen",     "syscall",
-    "dlopen",   "dlsym",     "dlvsym",   "chdir",    "fchdir",    "chroot",    "chmod",
-    "fchmod*",  "chown",     "lchown",   "fchown*",  "link",      "linkat",    "symlink*",
-    "mprotect", "__libc_*",  "_dl_*",    "opendir",  "fdopendir", "scandir*",  "nftw*",
-    "ftw*",     "glob*",     NULL,
+/* Pragmas an answer may use. */
+static const char *const allowed_pragmas[] = {
+    "GCC diagnostic *", "clang diagnostic *", "once", "STDC *", NULL,
+};
+
+/* Names a submission may not define as globals: the harness's, the test
+ * framework's and the tools', and (see libc_defines) the C library's.
+ * Every global beyond the header's functions is made local before linking
+ * anyway; this says so early, and names the clash. */
+static const char *const reserved_definitions[] = {
+    "_*", "harness_*", "main", "suite_*", "srunner_*", "tcase_*", "tr_*", "ck_*", NULL,
+};
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether the C library exports the name (`nm -D` of the libc.so.6 the
+ * compiler links with); read once per grader. */
+static bool libc_defines(const char *name)
+{
+	static char **names;
+	static size_t count;
+	static bool read;
+	if (!read) {
+		read = true;
+		char *argv[] = {"gcc", "-print-file-name=libc.so.6", NULL};
+		char *path = NULL, *list = NULL;
+		if (run_tool(argv, 30, &path) == 0 && path) {
+			path[strcspn(path, "\n")] = '\0';
+			char *nm[] = {"nm", "-D", "--defined-only", path, NULL};
+			if (run_tool(nm, 30, &list) != 0) {
+				free(list);
+				list = NULL;
+			}
+		}
+		size_t cap = 0;
+		for (char *line = list ? strtok(list, "\n") : NULL; line;
+		     line = strtok(NULL, "\n")) {
+			char symbol[256];
+			if (sscanf(line, "%*s %*s %255[^@ ]", symbol) != 1)
+				continue;
+			if (count == cap) {
+				cap = cap ? 2 * cap : 4096;
+				names = realloc(names, cap * sizeof *names);
+				if (!names)
+					abort();
+			}
+			names[count++] = strdup(symbol);
+		}
+		if (names)
+			qsort(names, count, sizeof *names, compare_names);
+		free(list);
+		free(path);
+	}
+	return count && bsearch(&name, names, count, sizeof *names, compare_names);
+}
+
+/* What the compiler itself references in every build: stack protector,
+ * libgcc's helpers for 128-bit arithmetic and bit counts, the GOT. */
+static const char *const compiler_references[] = {
+    "__stack_chk_fail", "_GLOBAL_OFFSET_TABLE_", "__udiv[st]i3", "__div[st]i3",  "__umod[st]i3",
+    "__mod[st]i3",      "__popcount[sdt]i2",     "__clz[sdt]i2", "__ctz[sdt]i2", "__ffs[sdt]i2",
+    "__parity[sdt]i2",  "__bswap[sd]i2",         NULL,
+};
+
+/* What clang -fsanitize=thread emits around the student's code: function
+ * entry and exit, every access, every atomic, the module constructor. */
+static const char *const tsan_references[] = {
+    "__tsan_func_entry",
+    "__tsan_func_exit",
+    "__tsan_init",
+    "__tsan_read[0-9]*",
+    "__tsan_write[0-9]*",
+    "__tsan_unaligned_*",
+    "__tsan_read_range",
+    "__tsan_write_range",
+    "__tsan_atomic*",
+    "__tsan_memcpy",
+    "__tsan_memset",
+    "__tsan_memmove",
+    NULL,
+};
+
+/* Sections an object of an ordinary C file has. */
+static const char *const allowed_sections[] = {
+    "",
+    ".text",
+    ".text.unlikely",
+    ".text.hot",
+    ".text.startup",
+    ".data",
+    ".data.rel*",
+    ".bss",
+    ".rodata",
+    ".rodata.*",
+    ".tdata",
+    ".tbss",
+    ".comment",
+    ".note.GNU-stack",
+    ".note.gnu.property",
+    ".eh_frame",
+    ".debug_*",
+    ".symtab",
+    ".strtab",
+    ".shstrtab",
+    ".group",
+    ".llvm_addrsig",
+    NULL,
+};
+
+/* The module constructor ThreadSanitizer adds (it calls __tsan_init). */
+static const char *const tsan_sections[] = {".text.tsan.module_ctor", ".init_array*", NULL};
+
+/* Why the commonest refused calls are refused, and what to do instead. */
+struct refusal {
+	const char *pattern, *why;
+};
+static const struct refusal refusals[] = {
+    {"harness_*", "that is the harness's own code: results come only from what it observes"},
+    {"srunner_*", "that is the test framework's own code"},
+    {"*getenv", "the environment belongs to the grader"},
+    {"*env", "the environment belongs to the grader"},
+    {"*environ", "the environment belongs to the grader"},
+    {"fork", "this exercise starts no processes"},
+    {"vfork", "this exercise starts no processes"},
+    {"clone*", "this exercise starts no processes"},
+    {"setsid", "a submission may not leave the grader's process group"},
+    {"setpgid", "a submission may not leave the grader's process group"},
+    {"*sleep", "this exercise needs no waiting: see its README for what to do instead"},
+    {"exec*", "a submission may not start other programs"},
+    {"posix_spawn*", "a submission may not start other programs"},
+    {"fexecve", "a submission may not start other programs"},
+    {"system", "a submission may not start other programs"},
+    {"popen", "a submission may not start other programs"},
+    {"syscall", "raw system calls bypass every check; call the C library's function"},
+    {"dl*", "a submission may not load or look up code at run time"},
+    {"open*", "a submission may not open files by name"},
+    {"fopen*", "a submission may not open files by name"},
+    {"unlink*", "a submission may not touch files by name"},
+    {"symlink*", "a submission may not touch files by name"},
+    {"mkfifo*", "a submission may not create files"},
+    {"mknod*", "a submission may not create files"},
+    {"process_vm_*", "a submission may not read or write other processes"},
+    {"ptrace", "a submission may not read or write other processes"},
+    {"kill", "a submission may not signal other processes"},
+    {"__tsan*", "ThreadSanitizer's functions belong to the tool"},
+    {"__sanitizer*", "the sanitizers' functions belong to the tools"},
+    {"mtx_*", "use the locks the exercise asks for"},
+    {"cnd_*", "use the condition variables the exercise asks for"},
+    {NULL, NULL},
+};
+
+/* Where system headers live: the C library's and the compilers' own. */
+static const char *const system_headers[] = {
+    "/usr/include/*",
+    "/usr/local/include/*",
+    "/usr/lib/gcc/*/include/*",
+    "/usr/lib/gcc/*/include-fixed/*",
+    "/usr/lib/llvm-*/lib/clang/*/include/*",
+    "/usr/lib/clang/*/include/*",
+    "/usr/lib64/clang/*/include/*",
+    NULL,
 };
 
 /* Dependencies from `-MD`: "obj: a.c b.h \\\n c.h". */
-static bool check_includes(const struct integrity_input *in, struct text *why)
+static bool check_includes(const struct integrity_input *in, const struct integrity_variant *v,
+                           struct text *why)
 {
-	char *deps = text_read_file(in->deps_file);
+	char *deps = text_read_file(v->deps_file);
 	if (!deps) {
-		text_printf(why, "grader: cannot read the dependency list %s\n", in->deps_file);
+		text_printf(why, "grader: cannot read the dependency list %s\n", v->deps_file);
 		return false;
 	}
 	bool ok = true;
@@ -64,13 +251,15 @@ static bool check_includes(const struct integrity_input *in, struct text *why)
 		/* Resolve "/usr/../elsewhere" before judging the path. */
 		char real[PATH_MAX];
 		const char *path = realpath(w, real) ? real : w;
+		bool tool = strstr(path, "/valgrind/") || strstr(path, "/sanitizer/");
 		bool allowed = strcmp(path, in->source) == 0 || strcmp(path, in->header) == 0 ||
-		               strncmp(path, "/usr/", 5) == 0;
+		               (symbol_matches(system_headers, path) && !tool);
 		if (!allowed) {
-			text_printf(why,
-			            "%s includes %s: a submission may include only its exercise's "
-			            "header and system headers\n",
-			            in->shown_path, w);
+			text_printf(
+			    why,
+			    "%s includes %s (in the %s build): a submission may include only "
+			    "its exercise's header and system headers, not the tools' own\n",
+			    in->shown_path, w, variant_name(v->variant));
 			ok = false;
 		}
 	}
@@ -78,96 +267,508 @@ static bool check_includes(const struct integrity_input *in, struct text *why)
 	return ok;
 }
 
+static bool is_word_char(char c)
+{
+	return c == '_' || isalnum((unsigned char)c);
+}
+
 static bool word_at(const char *line, const char *p, const char *word)
 {
-	size_t n = strlen(word);
-	bool start =
-	    p == line || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
-	                   (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9'));
-	char after = p[n];
-	bool end = !(after == '_' || (after >= 'a' && after <= 'z') ||
-	             (after >= 'A' && after <= 'Z') || (after >= '0' && after <= '9'));
+	bool start = p == line || !is_word_char(p[-1]);
+	bool end = !is_word_char(p[strlen(word)]);
 	return start &&
 	       (end || strcmp(word, "no_sanitize") == 0 || strcmp(word, "no_instrument") == 0);
 }
 
-/* Scans the preprocessed text, but only the lines that come from the
- * student's file (line markers `# N "file"` say where each line is from). */
-static bool check_source(const struct integrity_input *in, struct text *why)
+struct line_check {
+	const struct integrity_input *in;
+	const struct integrity_variant *v;
+	struct text *why;
+	int line_no;
+	bool ok;
+};
+
+static void refuse(struct line_check *c, const char *fmt, const char *what)
 {
-	char *argv[] = {
-	    "gcc", "-std=c11", "-D_GNU_SOURCE", "-E", (char *)in->include_flag, (char *)in->source,
-	    NULL};
-	char *text = NULL;
-	if (run_tool(argv, 60, &text) != 0) {
-		free(text);
-		return true; /* the compiler reports what is wrong */
+	text_printf(c->why, "%s:%d", c->in->shown_path, c->line_no);
+	text_printf(c->why, fmt, what);
+	text_printf(c->why, " (in the %s build)\n", variant_name(c->v->variant));
+	c->ok = false;
+}
+
+/* One attribute name from a list: "__weak__" and "gnu::weak" are "weak". */
+static void check_attribute(struct line_check *c, const char *name, size_t len)
+{
+	char word[64];
+	const char *colons = memmem(name, len, "::", 2);
+	if (colons) {
+		len -= (size_t)(colons + 2 - name);
+		name = colons + 2;
 	}
-	bool ok = true, mine = false;
-	int line_no = 0;
+	if (len > 4 && strncmp(name, "__", 2) == 0 && strncmp(name + len - 2, "__", 2) == 0) {
+		name += 2;
+		len -= 4;
+	}
+	if (len == 0 || len >= sizeof word)
+		return;
+	memcpy(word, name, len);
+	word[len] = '\0';
+	if (symbol_matches(forbidden_attributes, word))
+		refuse(c,
+		       " uses the attribute '%s': constructors, sections, aliases, weak symbols, "
+		       "ifuncs and switched-off instrumentation have no place in an answer",
+		       word);
+}
+
+/* Attribute names at the top level of an attribute list that starts at p
+ * (after "((" or "[["), up to the matching close. */
+static void check_attribute_list(struct line_check *c, const char *p)
+{
+	int depth = 0;
+	const char *name = NULL;
+	for (; *p; p++) {
+		bool top = depth == 0;
+		if (top && (is_word_char(*p) || *p == ':') && !name)
+			name = p;
+		if (name && !(is_word_char(*p) || *p == ':')) {
+			check_attribute(c, name, (size_t)(p - name));
+			name = NULL;
+		}
+		if (*p == '(' || *p == '[')
+			depth++;
+		else if ((*p == ')' || *p == ']') && --depth < 0)
+			return;
+		else if (*p == '"')
+			while (p[1] && *++p != '"')
+				p += *p == '\\' && p[1];
+	}
+	if (name)
+		check_attribute(c, name, strlen(name));
+}
+
+static const char *skip_space(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	return p;
+}
+
+/* Attribute lists anywhere in the student's lines (text, one line each,
+ * numbered by line_nos), even split across lines. */
+static void check_attributes(struct line_check *c, const char *text, const int *line_nos)
+{
+	size_t line = 0;
+	const char *counted = text;
+	for (const char *p = text; *p; p++) {
+		bool gnu =
+		    strncmp(p, "__attribute", 11) == 0 && (p == text || !is_word_char(p[-1]));
+		bool std = p[0] == '[' && skip_space(p + 1)[0] == '[';
+		if (!gnu && !std)
+			continue;
+		for (; counted < p; counted++)
+			line += *counted == '\n';
+		c->line_no = line_nos[line];
+		if (std) {
+			check_attribute_list(c, skip_space(p + 1) + 1);
+			continue;
+		}
+		const char *q = p + 11;
+		q = skip_space(strncmp(q, "__", 2) == 0 ? q + 2 : q);
+		if (*q == '(' && *(q = skip_space(q + 1)) == '(')
+			check_attribute_list(c, q + 1);
+	}
+}
+
+/* One line of the student's own preprocessed text. */
+static void check_line(struct line_check *c, const char *line)
+{
+	if (line[0] == '#') {
+		const char *p = line + 1;
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, "pragma ", 7) == 0 && !symbol_matches(allowed_pragmas, p + 7))
+			refuse(c, " uses '#%s': only #pragma GCC diagnostic and STDC are allowed",
+			       p);
+		return;
+	}
+	for (size_t w = 0; w < sizeof forbidden_words / sizeof forbidden_words[0]; w++) {
+		const char *hit = strstr(line, forbidden_words[w]);
+		if (hit && word_at(line, hit, forbidden_words[w])) {
+			refuse(
+			    c,
+			    " uses '%s': switching off or hiding code from the sanitizers is not "
+			    "allowed",
+			    forbidden_words[w]);
+			break;
+		}
+	}
+	for (const char *p = line; *p;) {
+		if (!is_word_char(*p) || (p > line && is_word_char(p[-1]))) {
+			p++;
+			continue;
+		}
+		const char *end = p;
+		while (is_word_char(*end))
+			end++;
+		char word[256];
+		snprintf(word, sizeof word, "%.*s", (int)(end - p), p);
+		if (srcscan_names_a_tool(word))
+			refuse(
+			    c,
+			    " uses '%s': code may not name a sanitizer's or Valgrind's interface",
+			    word);
+		p = end;
+	}
+}
+
+/* The variant's compiler, with -E instead of -c. */
+static char *preprocess(const struct integrity_input *in, const struct integrity_variant *v)
+{
+	const char *argv[40];
+	int n = 0;
+	for (const char *const *a = v->compiler; *a && n < 36; a++)
+		if (strcmp(*a, "-g") != 0)
+			argv[n++] = *a;
+	argv[n++] = "-E";
+	argv[n++] = in->source;
+	argv[n] = NULL;
+	char *text = NULL;
+	if (run_compiler_reading((char *const *)argv, in->source, &text) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Scans the preprocessed text, but only the lines that come from the
+ * student's file (line markers `# N "file"` say where each line is from;
+ * srcscan.c refuses markers written by the student).  Keeps those lines
+ * in v->lines_file for the rules check. */
+/* Whether a line marker's file is the student's file, however spelled
+ * (an #include of the file itself by another path counts too). */
+static bool is_student_file(const char *file, const char *source)
+{
+	char real[PATH_MAX];
+	return strcmp(file, source) == 0 || (realpath(file, real) && strcmp(real, source) == 0);
+}
+
+static bool check_source(const struct integrity_input *in, const struct integrity_variant *v,
+                         struct text *why)
+{
+	char *text = preprocess(in, v);
+	if (!text)
+		return true; /* the compiler reports what is wrong */
+	struct line_check c = {in, v, why, 0, true};
+	struct text mine_text = {0};
+	size_t nlines = 0;
+	int *line_nos = calloc(strlen(text) + 1, sizeof *line_nos);
+	if (!line_nos)
+		abort();
+	bool mine = false;
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		char file[4096];
-		if (line[0] == '#' && sscanf(line, "# %d \"%4095[^\"]\"", &line_no, file) == 2) {
-			mine = strcmp(file, in->source) == 0;
-			line_no--;
+		if (line[0] == '#' && sscanf(line, "# %d \"%4095[^\"]\"", &c.line_no, file) == 2) {
+			mine = is_student_file(file, in->source);
+			c.line_no--;
 			continue;
 		}
-		line_no++;
+		c.line_no++;
 		if (!mine)
 			continue;
-		for (size_t w = 0; w < sizeof forbidden_words / sizeof forbidden_words[0]; w++) {
-			const char *hit = strstr(line, forbidden_words[w]);
-			if (hit && word_at(line, hit, forbidden_words[w])) {
-				text_printf(why,
-				            "%s:%d uses '%s': switching off or hiding code from "
-				            "the sanitizers is not allowed\n",
-				            in->shown_path, line_no, forbidden_words[w]);
-				ok = false;
-				break;
-			}
+		text_printf(&mine_text, "%s\n", line);
+		line_nos[nlines++] = c.line_no;
+		check_line(&c, line);
+	}
+	check_attributes(&c, mine_text.data ? mine_text.data : "", line_nos);
+	FILE *f = v->lines_file ? fopen(v->lines_file, "a") : NULL;
+	if (f) {
+		fputs(mine_text.data ? mine_text.data : "", f);
+		fclose(f);
+	}
+	free(line_nos);
+	text_free(&mine_text);
+	free(text);
+	return c.ok;
+}
+
+/* "__printf_chk" is printf, "__isoc99_sscanf" sscanf: the same function,
+ * reached through the C library's fortified or versioned name. */
+static void plain_name(const char *name, char *out, size_t len)
+{
+	size_t n = strlen(name);
+	if (strncmp(name, "__", 2) == 0 && n > 6 && strcmp(name + n - 4, "_chk") == 0)
+		snprintf(out, len, "%.*s", (int)(n - 6), name + 2);
+	else if (strncmp(name, "__isoc99_", 9) == 0 || strncmp(name, "__isoc23_", 9) == 0)
+		snprintf(out, len, "%s", name + 9);
+	else
+		snprintf(out, len, "%s", name);
+}
+
+static const char *refusal_reason(const char *name)
+{
+	for (const struct refusal *r = refusals; r->pattern; r++) {
+		const char *const one[] = {r->pattern, NULL};
+		if (symbol_matches(one, name))
+			return r->why;
+	}
+	return "this exercise does not need it";
+}
+
+/* The line of the student's file that references a symbol: the first
+ * relocation to it in code, through addr2line. */
+static int line_of_reference(const struct objfile *o, const char *object, const char *name)
+{
+	for (size_t s = 0; s < o->nsections; s++) {
+		if (!(o->sections[s].flags & SHF_EXECINSTR))
+			continue;
+		struct obj_reloc r[4096];
+		size_t n = objfile_relocs(o, s, r, sizeof r / sizeof r[0]);
+		for (size_t k = 0; k < n; k++) {
+			if (strcmp(r[k].target, name) != 0)
+				continue;
+			char address[32];
+			snprintf(address, sizeof address, "%#llx", r[k].offset);
+			char *argv[] = {
+			    "addr2line", "-e", (char *)object, "-j", (char *)o->sections[s].name,
+			    address,     NULL};
+			char *where = NULL;
+			run_tool(argv, 20, &where);
+			const char *colon = where ? strrchr(where, ':') : NULL;
+			int line = colon ? atoi(colon + 1) : 0;
+			free(where);
+			return line;
 		}
 	}
-	free(text);
+	return 0;
+}
+
+static bool reference_allowed(const struct integrity_input *in, enum variant v, const char *name)
+{
+	char plain[256];
+	plain_name(name, plain, sizeof plain);
+	return symbol_matches(in->allow, plain) || symbol_matches(compiler_references, name) ||
+	       (v == VARIANT_TSAN && symbol_matches(tsan_references, name));
+}
+
+/* One refused reference: where, and why (see reference_note for the rest). */
+static bool check_reference(const struct integrity_input *in, const struct integrity_variant *v,
+                            const struct objfile *o, const struct obj_symbol *s, struct text *why)
+{
+	if (reference_allowed(in, v->variant, s->name))
+		return true;
+	int line = line_of_reference(o, v->object, s->name);
+	if (line > 0)
+		text_printf(why, "%s:%d", in->shown_path, line);
+	else
+		text_printf(why, "%s", in->shown_path);
+	text_printf(why, " uses %s (in the %s build): %s\n", s->name, variant_name(v->variant),
+	            refusal_reason(s->name));
+	return false;
+}
+
+/* Said once after the refused references of a build. */
+static void reference_note(const struct integrity_input *in, struct text *why)
+{
+	text_printf(why,
+	            "  An answer may use only the functions its exercise needs: the list is "
+	            "\"allow\" in harness/%s/rubric.json. The README says what to use.\n",
+	            in->exercise);
+}
+
+/* Weak, common, unique and ifunc symbols, and definitions of names that
+ * belong to others. */
+static bool check_symbol(const struct integrity_input *in, const struct integrity_variant *v,
+                         const struct obj_symbol *s, struct text *why)
+{
+	const char *kind = NULL;
+	if (s->type == STT_GNU_IFUNC)
+		kind = "an ifunc";
+	else if (s->bind == STB_WEAK)
+		kind = s->shndx == SHN_UNDEF ? "a weak reference" : "a weak symbol";
+	else if (s->bind == STB_GNU_UNIQUE)
+		kind = "a unique global";
+	else if (s->shndx == SHN_COMMON)
+		kind = "a common symbol";
+	if (kind) {
+		text_printf(
+		    why,
+		    "%s: %s is %s (in the %s build): weak, common, unique and ifunc symbols "
+		    "can replace, intercept or detect other code; use ordinary calls, "
+		    "functions and static variables\n",
+		    in->shown_path, s->name, kind, variant_name(v->variant));
+		return false;
+	}
+	bool defined_global = s->bind == STB_GLOBAL && s->shndx != SHN_UNDEF;
+	if (defined_global && !symbol_matches(in->api, s->name) &&
+	    (symbol_matches(reserved_definitions, s->name) || libc_defines(s->name))) {
+		text_printf(why,
+		            "%s defines %s: that name belongs to the C library, the harness or the "
+		            "tools; rename it or make it static\n",
+		            in->shown_path, s->name);
+		return false;
+	}
+	return true;
+}
+
+/* Every global reference: recorded for the rules check, and judged. */
+static bool check_references(const struct integrity_input *in, const struct integrity_variant *v,
+                             const struct objfile *o, struct text *why)
+{
+	FILE *calls = v->calls_file ? fopen(v->calls_file, "a") : NULL;
+	bool ok = true;
+	for (size_t i = 1; i < o->nsymbols; i++) {
+		const struct obj_symbol *s = &o->symbols[i];
+		if (s->shndx != SHN_UNDEF || s->bind == STB_LOCAL || !*s->name)
+			continue;
+		if (calls)
+			fprintf(calls, "%s\n", s->name);
+		if (!check_reference(in, v, o, s, why))
+			ok = false;
+	}
+	if (calls)
+		fclose(calls);
+	if (!ok)
+		reference_note(in, why);
 	return ok;
 }
 
-static bool check_symbols(const struct integrity_input *in, struct text *why)
+/* Whether every relocation of section i targets one of the names. */
+static bool relocs_only_to(const struct objfile *o, size_t i, const char *a, const char *b)
 {
-	char *argv[] = {"nm", "-P", (char *)in->object, NULL};
-	char *symbols = NULL;
-	if (run_tool(argv, 60, &symbols) != 0) {
-		text_printf(why, "grader: cannot list the symbols of %s\n", in->object);
-		free(symbols);
+	struct obj_reloc r[64];
+	size_t n = objfile_relocs(o, i, r, 64);
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(r[k].target, a) != 0 && strcmp(r[k].target, b) != 0)
+			return false;
+	return n < 64;
+}
+
+/* ThreadSanitizer's module constructor: its array points only at it, and
+ * it calls only __tsan_init. */
+static bool tsan_constructor(const struct objfile *o, size_t i)
+{
+	const struct obj_section *sec = &o->sections[i];
+	if (sec->type == SHT_INIT_ARRAY)
+		return relocs_only_to(o, i, ".text.tsan.module_ctor", "tsan.module_ctor");
+	return sec->type == SHT_PROGBITS && relocs_only_to(o, i, "__tsan_init", "__tsan_init");
+}
+
+static bool section_allowed(const struct objfile *o, size_t i, enum variant v)
+{
+	const struct obj_section *sec = &o->sections[i];
+	if (sec->type == SHT_RELA || sec->type == SHT_REL)
+		return sec->info < o->nsections && section_allowed(o, sec->info, v);
+	if (v == VARIANT_TSAN && symbol_matches(tsan_sections, sec->name))
+		return tsan_constructor(o, i);
+	bool loader_array = sec->type == SHT_INIT_ARRAY || sec->type == SHT_FINI_ARRAY ||
+	                    sec->type == SHT_PREINIT_ARRAY;
+	return !loader_array && symbol_matches(allowed_sections, sec->name);
+}
+
+static bool check_object(const struct integrity_input *in, const struct integrity_variant *v,
+                         struct text *why)
+{
+	struct objfile o;
+	char err[200];
+	if (!objfile_read(v->object, &o, err, sizeof err)) {
+		text_printf(why, "grader: cannot read the object %s: %s\n", v->object, err);
+		objfile_free(&o);
 		return false;
 	}
 	bool ok = true;
-	for (char *line = strtok(symbols, "\n"); line; line = strtok(NULL, "\n")) {
-		char name[512], type;
-		if (sscanf(line, "%511s %c", name, &type) != 2)
+	for (size_t i = 0; i < o.nsections; i++) {
+		if (section_allowed(&o, i, v->variant))
 			continue;
-		bool defined_global = type >= 'A' && type <= 'Z' && type != 'U';
-		if (defined_global && symbol_matches(reserved_definitions, name)) {
-			text_printf(why,
-			            "%s defines %s: that name belongs to the C library, the "
-			            "harness or the tools; rename it or make it static\n",
-			            in->shown_path, name);
-			ok = false;
-		} else if (type == 'U' && symbol_matches(forbidden_calls, name)) {
-			text_printf(why,
-			            "%s calls %s(): a submission may not touch the environment, "
-			            "files by name, other programs or the process's limits\n",
-			            in->shown_path, name);
-			ok = false;
-		}
+		ok = false;
+		if (o.sections[i].type == SHT_RELA || o.sections[i].type == SHT_REL)
+			continue; /* its section is reported */
+		text_printf(why,
+		            "%s: the %s build has a section '%s': constructors, destructors and "
+		            "code or data placed in sections of your choosing run outside the "
+		            "tests; remove the section or constructor attribute\n",
+		            in->shown_path, variant_name(v->variant), o.sections[i].name);
 	}
-	free(symbols);
+	for (size_t i = 1; i < o.nsymbols; i++)
+		if (!check_symbol(in, v, &o.symbols[i], why))
+			ok = false;
+	if (!check_references(in, v, &o, why))
+		ok = false;
+	objfile_free(&o);
 	return ok;
 }
 
-bool integrity_check(const struct integrity_input *in, struct text *why)
+bool integrity_check_source(const struct integrity_input *in, const char *const *differing,
+                            struct text *why)
 {
-	bool includes = check_includes(in, why);
-	bool source = check_source(in, why);
-	bool symbols = check_symbols(in, why);
-	return includes && source && symbols;
+	return srcscan_check(in->source, in->shown_path, differing, why);
+}
+
+bool integrity_check_variant(const struct integrity_input *in, const struct integrity_variant *v,
+                             struct text *why)
+{
+	bool includes = check_includes(in, v, why);
+	bool source = check_source(in, v, why);
+	bool object = check_object(in, v, why);
+	return includes && source && object;
+}
+
+char **integrity_api_names(const char *header, const char *aux_file)
+{
+	char *argv[] = {"gcc",
+	                "-std=c11",
+	                "-D_GNU_SOURCE",
+	                "-fsyntax-only",
+	                "-aux-info",
+	                (char *)aux_file,
+	                "-x",
+	                "c",
+	                (char *)header,
+	                NULL};
+	char *out = NULL;
+	int status = run_tool(argv, 60, &out);
+	free(out);
+	char *aux = status == 0 ? text_read_file(aux_file) : NULL;
+	if (!aux)
+		return NULL;
+	size_t n = 0, cap = 16;
+	char **names = calloc(cap + 1, sizeof *names);
+	if (!names)
+		abort();
+	char marker[4200];
+	snprintf(marker, sizeof marker, "/* %s:", header);
+	for (char *line = strtok(aux, "\n"); line; line = strtok(NULL, "\n")) {
+		char *end = strstr(line, "*/");
+		if (strncmp(line, marker, strlen(marker)) != 0 || !end)
+			continue;
+		/* "extern TYPE NAME (ARGS);": the word before the first '(' that does
+		 * not open a declarator ("void (*NAME (ARGS)) (int)"). */
+		char *paren = strchr(end, '(');
+		while (paren && paren[1] == '*')
+			paren = strchr(paren + 1, '(');
+		while (paren && paren > end && paren[-1] == ' ')
+			paren--;
+		char *start = paren;
+		while (start && start > end && is_word_char(start[-1]))
+			start--;
+		if (!start || start == paren)
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			char **grown = realloc(names, (cap + 1) * sizeof *names);
+			if (!grown)
+				abort();
+			names = grown;
+		}
+		names[n++] = strndup(start, (size_t)(paren - start));
+		names[n] = NULL;
+	}
+	free(aux);
+	return names;
+}
+
+void integrity_free_names(char **names)
+{
+	for (char **p = names; p && *p; p++)
+		free(*p);
+	free(names);
 }

@@ -96,4 +96,10 @@ void isolation_choose(struct grader_config *cfg, char *isolation, size_t len)
 	seccomp_describe(seccomp, sizeof seccomp);
 	size_t used = strlen(isolation);
 	snprintf(isolation + used, len - used, "; %s; %s", landlock, seccomp);
+	if (cfg->any_call) {
+		used = strlen(isolation);
+		snprintf(isolation + used, len - used,
+		         "; WARNING: --any-call lifts the allow lists of calls: a grading for "
+		         "testing the grader's run-time layers, not a grade");
+	}
 }

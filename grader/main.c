@@ -7,6 +7,9 @@
  * For drill mode: --checks build,functional grades only those checks (the
  * fast ones first); the default is every check of the rubric.  --stream
  * writes each test's outcome to FILE as one JSON line when it is known.
+ * --any-call lifts the rubrics' allow lists of calls, and only them: the
+ * project's own tests use it to prove the run-time layers on submissions
+ * that the allow list would refuse first.
  *
  * --gradescope writes Gradescope's results.json (instructors/gradescope).
  *
@@ -183,13 +186,19 @@ static void warn_cpus(void)
 
 int main(int argc, char **argv)
 {
-	static const struct option options[] = {
-	    {"root", required_argument, NULL, 'r'},   {"src", required_argument, NULL, 's'},
-	    {"json", required_argument, NULL, 'j'},   {"junit", required_argument, NULL, 'J'},
-	    {"seed", required_argument, NULL, 'S'},   {"work", required_argument, NULL, 'w'},
-	    {"verbose", no_argument, NULL, 'v'},      {"checks", required_argument, NULL, 'c'},
-	    {"stream", required_argument, NULL, 'o'}, {"gradescope", required_argument, NULL, 'G'},
-	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	static const struct option options[] = {{"root", required_argument, NULL, 'r'},
+	                                        {"src", required_argument, NULL, 's'},
+	                                        {"json", required_argument, NULL, 'j'},
+	                                        {"junit", required_argument, NULL, 'J'},
+	                                        {"seed", required_argument, NULL, 'S'},
+	                                        {"work", required_argument, NULL, 'w'},
+	                                        {"verbose", no_argument, NULL, 'v'},
+	                                        {"checks", required_argument, NULL, 'c'},
+	                                        {"stream", required_argument, NULL, 'o'},
+	                                        {"gradescope", required_argument, NULL, 'G'},
+	                                        {"any-call", no_argument, NULL, 'A'},
+	                                        {"help", no_argument, NULL, 'h'},
+	                                        {NULL, 0, NULL, 0}};
 	const char *root = ".", *work = NULL, *stream = NULL;
 	struct outputs out = {0};
 	struct grader_config cfg = {.src = "exercises", .seed = 0};
@@ -213,6 +222,9 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			cfg.verbose = true;
+			break;
+		case 'A':
+			cfg.any_call = true;
 			break;
 		case 'c':
 			cfg.checks = parse_checks(optarg);

@@ -133,10 +133,32 @@ static int read_test(const char *path, size_t i, json_t *entry, struct rubric_te
 	t->readme = copy_string(entry, "readme");
 	t->forbid = copy_strings(entry, "forbid");
 	t->require = copy_strings(entry, "require");
+	t->forbid_source = copy_strings(entry, "forbid_source");
 	t->valgrind = copy_strings(entry, "valgrind");
 	t->forbid_why = copy_string(entry, "forbid_why");
 	t->require_why = copy_string(entry, "require_why");
 	return read_visibility(path, entry, t, err, errlen);
+}
+
+/* The top-level "allow": a non-empty array of non-empty shell patterns. */
+static int read_allow(const char *path, json_t *root, struct rubric *r, char *err, size_t errlen)
+{
+	json_t *allow = json_object_get(root, "allow");
+	if (!json_is_array(allow) || json_array_size(allow) == 0)
+		return fail(err, errlen,
+		            "%s: needs an \"allow\" array: the functions and objects a submission "
+		            "may reference (see harness/README.md)",
+		            path);
+	size_t i;
+	json_t *p;
+	json_array_foreach(allow, i, p)
+	{
+		if (!json_is_string(p) || json_string_length(p) == 0)
+			return fail(err, errlen, "%s: \"allow\"[%zu] must be a non-empty string",
+			            path, i);
+	}
+	r->allow = copy_strings(root, "allow");
+	return r->allow ? 0 : fail(err, errlen, "%s: out of memory", path);
 }
 
 int rubric_load(const char *path, struct rubric *r, char *err, size_t errlen)
@@ -163,6 +185,8 @@ int rubric_load(const char *path, struct rubric *r, char *err, size_t errlen)
 	}
 	for (size_t i = 0; i < r->count && rc == 0; i++)
 		rc = read_test(path, i, json_array_get(tests, i), &r->tests[i], err, errlen);
+	if (rc == 0)
+		rc = read_allow(path, root, r, err, errlen);
 out:
 	json_decref(root);
 	return rc;
@@ -184,6 +208,7 @@ void rubric_free(struct rubric *r)
 		free(t->readme);
 		free_strings(t->forbid);
 		free_strings(t->require);
+		free_strings(t->forbid_source);
 		free_strings(t->valgrind);
 		free(t->forbid_why);
 		free(t->require_why);
@@ -192,5 +217,6 @@ void rubric_free(struct rubric *r)
 	free(r->tests);
 	free(r->exercise);
 	free(r->helgrind_note);
+	free_strings(r->allow);
 	memset(r, 0, sizeof *r);
 }

@@ -31,6 +31,7 @@ struct rubric_test {
 	                             limit stretched for the tool */
 	char *readme;             /* anchor in the exercise README, or NULL */
 	char **forbid, **require; /* rules: symbol patterns, NULL-terminated */
+	char **forbid_source;     /* rules: identifier patterns in the student's lines */
 	char **valgrind;          /* extra Valgrind options for a helgrind check */
 	char *forbid_why, *require_why;
 	char *visibility; /* Gradescope's: hidden, after_due_date, after_published,
@@ -40,6 +41,7 @@ struct rubric_test {
 struct rubric {
 	char *exercise;
 	char *helgrind_note;
+	char **allow; /* what the student's object may reference (shell patterns) */
 	struct rubric_test *tests;
 	size_t count;
 };

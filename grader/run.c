@@ -275,3 +275,25 @@ void run_describe_end(const struct run_result *r, char *buf, size_t len)
 	else
 		snprintf(buf, len, "exited with status %d", r->exit_code);
 }
+
+int run_compiler_reading(char *const argv[], const char *source, char **output)
+{
+	/* Readable: the source's folder and every -I folder; writable: none. */
+	const char *readable[24];
+	size_t n = 0;
+	char *src_dir = strdup(source);
+	if (!src_dir)
+		abort();
+	char *slash = strrchr(src_dir, '/');
+	if (slash)
+		*slash = '\0';
+	readable[n++] = slash ? src_dir : ".";
+	for (char *const *a = argv; *a && n < 23; a++)
+		if (strncmp(*a, "-I", 2) == 0 && (*a)[2])
+			readable[n++] = *a + 2;
+	readable[n] = NULL;
+	const char *writable[] = {NULL};
+	int status = run_untrusted_tool(argv, readable, writable, 60, output);
+	free(src_dir);
+	return status;
+}

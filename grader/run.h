@@ -72,6 +72,11 @@ int run_tool(char *const argv[], double timeout, char **output);
 int run_untrusted_tool(char *const argv[], const char *const *readable, const char *const *writable,
                        double timeout, char **output);
 
+/* Runs a compiler over the student's source (-E, -dM): untrusted, it may
+ * read the source's folder and the -I folders of argv, and write nothing.
+ * Its exit status, its output in *output (the caller frees it). */
+int run_compiler_reading(char *const argv[], const char *source, char **output);
+
 /* "exited with status 3", "killed by SIGSEGV (segmentation fault)", ... */
 void run_describe_end(const struct run_result *result, char *buf, size_t len);
 

@@ -8,7 +8,10 @@
  *   / * expect-output: pthread_mutex_lock * /
  *
  * Besides the corpus, every exercise's reference solution must earn full
- * marks three runs in a row, and its stub less than half.  Each grading
+ * marks three runs in a row, and its stub less than half.
+ *
+ * tests/corpus/integrity/NAME.c holds attacks on the grader itself; each
+ * names the exercise it is graded as with an "exercise=E" claim.  Each grading
  * runs the real grader binary on a fresh copy, exactly as `make grade`.
  */
 #include "course.h"
@@ -95,7 +98,9 @@ static void find_integrity_cases(void)
 			if (e)
 				snprintf(exercise, sizeof exercise, "%.*s",
 				         (int)strcspn(e + 9, " \n"), e + 9);
-			add_case(exercise, path, 1, claims)->shared_work = true;
+			/* Without a claim the case fails, saying so (see grade_case). */
+			add_case(*exercise ? exercise : "none", path, 1, claims)->shared_work =
+			    true;
 		}
 		free(names[k]);
 	}
@@ -206,6 +211,7 @@ static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 	mkdir(src, 0755);
 	place(c->path, src, c->exercise);
 	bool also = also_exercise(c, other, sizeof other);
+	bool any_call = strstr(c->expect, "calls=any") != NULL;
 	if (also) {
 		snprintf(reference, sizeof reference, "solutions/%s/%s.c", other, other);
 		place(reference, src, other);
@@ -221,7 +227,11 @@ static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 	                work,
 	                (char *)c->exercise,
 	                also ? other : NULL,
+	                NULL,
 	                NULL};
+	/* calls=any: the run-time layers are under test, not the allow list. */
+	if (any_call)
+		argv[also ? 11 : 10] = "--any-call";
 	char *output = NULL;
 	int status = run_tool(argv, 900, &output);
 	/* Check's messages are limited to a few KiB: keep the report's end. */
@@ -274,9 +284,10 @@ static void check_claim(const struct grading_case *c, json_t *root, const char *
 	char key[32], want[32];
 	if (sscanf(claim, "%31[^=]=%31s", key, want) != 2)
 		ck_abort_msg("%s: cannot read the claim '%s'", c->path, claim);
-	if (strcmp(key, "procs") == 0 || strcmp(key, "tree") == 0 || strcmp(key, "exercise") == 0)
-		return; /* checked right after grading (see grade()), or when found */
-	if (strcmp(key, "score") == 0) {
+	if (strcmp(key, "procs") == 0 || strcmp(key, "tree") == 0 || strcmp(key, "calls") == 0 ||
+	    strcmp(key, "exercise") == 0)
+		return; /* used when grading, see grade() and find_integrity_cases() */
+	if (strcmp(key, "score") == 0 || strcmp(key, "score<") == 0) {
 		double score = 0, max = 0;
 		size_t i;
 		json_t *t;
@@ -288,7 +299,8 @@ static void check_claim(const struct grading_case *c, json_t *root, const char *
 			score += json_number_value(json_object_get(t, "score"));
 			max += json_number_value(json_object_get(t, "max_score"));
 		}
-		bool ok = strcmp(want, "full") == 0            ? score == max
+		bool ok = key[5] == '<'                        ? score <= atof(want)
+		          : strcmp(want, "full") == 0          ? score == max
 		          : strcmp(want, "under-half") == 0    ? score < max / 2
 		          : strcmp(want, "partial") == 0       ? score > 0 && score < max
 		          : strcmp(want, "at-most-tenth") == 0 ? score <= max / 10
@@ -352,6 +364,8 @@ START_TEST(grade_case)
 	const struct grading_case *c = &cases[_i];
 	static char log[1 << 16];
 	ck_assert_msg(strstr(c->expect, "expect:") != NULL, "%s has no expect: line", c->path);
+	ck_assert_msg(strcmp(c->exercise, "none") != 0,
+	              "%s: an integrity case needs an exercise=E claim", c->path);
 	double start = monotonic_now();
 	for (int run = 0; run < c->runs; run++) {
 		json_t *root = grade(c, log, sizeof log);

@@ -179,6 +179,21 @@ START_TEST(rubric_errors_name_the_file_and_entry)
 	unlink(no_test);
 	free(no_test);
 
+	/* The allow list is required, and holds only non-empty patterns. */
+	const char *const no_allow[] = {
+	    "{\"exercise\":\"x\",\"tests\":[{\"name\":\"b\",\"check\":\"build\",\"points\":1}]}",
+	    "{\"exercise\":\"x\",\"allow\":[\"\"],\"tests\":[{\"name\":\"b\",\"check\":\"build\","
+	    "\"points\":1}]}",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		char *file = write_temp(no_allow[i]);
+		ck_assert_int_eq(rubric_load(file, &r, err, sizeof err), -1);
+		ck_assert_ptr_nonnull(strstr(err, "\"allow\""));
+		rubric_free(&r);
+		unlink(file);
+		free(file);
+	}
+
 	char *syntax = write_temp("{\"exercise\":\n\"x\",,}");
 	ck_assert_int_eq(rubric_load(syntax, &r, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, ":2:"));
@@ -193,7 +208,7 @@ START_TEST(rubric_defaults_variant_by_check)
 	char err[512];
 	struct rubric r;
 	char *good = write_temp(
-	    "{\"exercise\":\"x\",\"tests\":["
+	    "{\"exercise\":\"x\",\"allow\":[\"free\"],\"tests\":["
 	    "{\"name\":\"a\",\"check\":\"functional\",\"test\":\"t\",\"points\":2},"
 	    "{\"name\":\"b\",\"check\":\"timing\",\"test\":\"t\",\"points\":3,\"repeat\":2},"
 	    "{\"name\":\"c\",\"check\":\"rules\",\"points\":1,\"forbid\":[\"sem_*\"]}]}");
@@ -204,6 +219,8 @@ START_TEST(rubric_defaults_variant_by_check)
 	ck_assert_int_eq(r.tests[1].repeat, 2);
 	ck_assert_int_eq(r.tests[2].variant, VARIANT_TSAN);
 	ck_assert_str_eq(r.tests[2].forbid[0], "sem_*");
+	ck_assert_str_eq(r.allow[0], "free");
+	ck_assert_ptr_null(r.allow[1]);
 	rubric_free(&r);
 	unlink(good);
 	free(good);

@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie */
+/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie calls=any */
 /* expect-output: did not finish */
 /* Registers an atexit handler that sleeps, then calls exit(0). */
 #include "balance.h"

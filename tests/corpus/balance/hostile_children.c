@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie */
+/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie calls=any */
 /* expect-output: process */
 /* Forks 1500 children that sleep and are never reaped, and deposits nothing. */
 #include "balance.h"

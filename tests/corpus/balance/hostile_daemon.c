@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie */
+/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie calls=any */
 /* expect-output: process */
 /* Starts a double-forked setsid daemon meant to outlive grading; deposits nothing. */
 #include "balance.h"

@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie */
+/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie calls=any */
 /* expect-output: did not finish */
 /* Writes 256 MiB to stdout and 256 MiB to stderr, then exits. */
 #include "balance.h"

@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie */
+/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie calls=any */
 /* expect-output: did not finish */
 /* Blocks and ignores every signal it can, then waits forever. */
 #include "balance.h"

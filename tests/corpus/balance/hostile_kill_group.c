@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie */
+/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie calls=any */
 /* expect-output: killed */
 /* Kills its whole process group. */
 #include "balance.h"

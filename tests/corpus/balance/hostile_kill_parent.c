@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie */
+/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie calls=any */
 /* Kills its parent (the keeper; as nobody it may not even be allowed to), and deposits nothing. */
 #include "balance.h"
 

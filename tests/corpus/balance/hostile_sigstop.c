@@ -1,4 +1,4 @@
-/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie */
+/* expect: build=passed functional=failed procs=none tree=unchanged also=zombie calls=any */
 /* expect-output: did not finish */
 /* Stops itself with SIGSTOP: no watchdog can run, the keeper's limit must. */
 #include "balance.h"

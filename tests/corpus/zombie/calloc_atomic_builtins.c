@@ -1,0 +1,100 @@
+/* expect: score=full */
+/*
+ * Correct alternative (it proves the allow list admits it): the pids live
+ * in a calloc'd array (the stack if calloc fails), and the handler counts
+ * with the compiler's __atomic builtins instead of <stdatomic.h>.
+ */
+#include "zombie.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_JOBS 256
+
+/* waitpid for one pid, retried when a signal interrupts it. */
+static pid_t wait_for(pid_t pid, int *status)
+{
+	pid_t got;
+	do
+		got = waitpid(pid, status, 0);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+/* Reaps children pids[0..n-1]; returns 0, or -1 if any wait failed. */
+static int reap_all(const pid_t pids[], int n, int statuses[])
+{
+	int result = 0;
+	for (int i = 0; i < n; i++) {
+		int status;
+		if (wait_for(pids[i], &status) < 0)
+			result = -1;
+		else if (statuses)
+			statuses[i] = status;
+	}
+	return result;
+}
+
+int run_children(int njobs, int (*job)(int i), int statuses[])
+{
+	if (njobs < 0 || njobs > MAX_JOBS) {
+		errno = EINVAL;
+		return -1;
+	}
+	pid_t stack_pids[MAX_JOBS];
+	pid_t *pids = calloc(njobs ? (size_t)njobs : 1, sizeof *pids);
+	pid_t *heap = pids;
+	if (!pids)
+		pids = stack_pids;
+	for (int i = 0; i < njobs; i++) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			int fork_errno = errno;
+			reap_all(pids, i, NULL);
+			free(heap);
+			errno = fork_errno;
+			return -1;
+		}
+		if (pid == 0)
+			_exit(job(i) & 0xff);
+		pids[i] = pid;
+	}
+	int result = reap_all(pids, njobs, statuses);
+	free(heap);
+	return result;
+}
+
+static long reaped;
+static struct sigaction previous_action;
+
+static void reap_terminated(int signo)
+{
+	(void)signo;
+	int saved_errno = errno;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		__atomic_fetch_add(&reaped, 1, __ATOMIC_RELAXED);
+	errno = saved_errno;
+}
+
+int reaper_install(void)
+{
+	struct sigaction action = {.sa_handler = reap_terminated,
+	                           .sa_flags = SA_RESTART | SA_NOCLDSTOP};
+	sigemptyset(&action.sa_mask);
+	__atomic_store_n(&reaped, 0, __ATOMIC_SEQ_CST);
+	return sigaction(SIGCHLD, &action, &previous_action);
+}
+
+int reaper_remove(void)
+{
+	return sigaction(SIGCHLD, &previous_action, NULL);
+}
+
+long reaper_reaped(void)
+{
+	return __atomic_load_n(&reaped, __ATOMIC_SEQ_CST);
+}
