@@ -5,6 +5,7 @@
 #include "hints.h"
 
 #include "text.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -22,10 +23,7 @@ static void add_hint(struct hints *h, const char *start, size_t len)
 		len--;
 	if (len == 0)
 		return;
-	char **items = realloc(h->items, (size_t)(h->count + 1) * sizeof *items);
-	if (!items)
-		abort();
-	h->items = items;
+	h->items = xrealloc(h->items, (size_t)h->count + 1, sizeof *h->items);
 	h->items[h->count++] = strndup(start, len);
 }
 

@@ -14,6 +14,7 @@
 #include "rubric.h"
 #include "run.h"
 #include "text.h"
+#include "util.h"
 #include "variants.h"
 
 #include <dirent.h>
@@ -22,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef CHECK_LIBS
@@ -46,29 +46,6 @@ static const struct variant_tools tools[VARIANT_COUNT] = {
     [VARIANT_FAST] = {VARIANT_CC_fast, VARIANT_CFLAGS_fast, VARIANT_LDFLAGS_fast},
     [VARIANT_TSAN] = {VARIANT_CC_tsan, VARIANT_CFLAGS_tsan, VARIANT_LDFLAGS_tsan},
 };
-
-static char *path_join(const char *a, const char *b, const char *c)
-{
-	char *p = NULL;
-	if (asprintf(&p, "%s/%s%s%s", a, b, c ? "/" : "", c ? c : "") < 0)
-		abort();
-	return p;
-}
-
-int make_dirs(const char *path)
-{
-	char *copy = strdup(path);
-	for (char *s = copy + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		mkdir(copy, 0755);
-		*s = '/';
-	}
-	int rc = mkdir(copy, 0755) == 0 || errno == EEXIST ? 0 : -1;
-	free(copy);
-	return rc;
-}
 
 /* Copies src to dst; false if src cannot be read. */
 static bool copy_file(const char *src, const char *dst)
@@ -126,9 +103,7 @@ static int add_variant_flags(enum variant v, const char **argv, int n, int max)
 	static const char *words[VARIANT_COUNT][16];
 	static int count[VARIANT_COUNT];
 	if (!split[v]) {
-		split[v] = strdup(tools[v].flags);
-		if (!split[v])
-			abort();
+		split[v] = xstrdup(tools[v].flags);
 		count[v] = add_words(words[v], 0, 16, split[v]);
 	}
 	for (int i = 0; i < count[v] && n < max - 1; i++)
@@ -158,9 +133,7 @@ static int compile(const struct checks *k, enum variant v, struct build *b, stru
 	const char *argv[24];
 	int n = compiler_command(k, v, argv);
 	int compiler_words = n;
-	char *deps = NULL;
-	if (asprintf(&deps, "%s.d", b->object[v]) < 0)
-		abort();
+	char *deps = text_format("%s.d", b->object[v]);
 	argv[n++] = "-c";
 	argv[n++] = b->source;
 	argv[n++] = "-o";
@@ -170,9 +143,7 @@ static int compile(const struct checks *k, enum variant v, struct build *b, stru
 	argv[n++] = deps;
 	argv[n] = NULL;
 	/* It reads the copied source and header, and writes beside the object. */
-	char *src_dir = strdup(b->source), *out_dir = strdup(b->object[v]);
-	if (!src_dir || !out_dir)
-		abort();
+	char *src_dir = xstrdup(b->source), *out_dir = xstrdup(b->object[v]);
 	*strrchr(src_dir, '/') = '\0';
 	*strrchr(out_dir, '/') = '\0';
 	const char *readable[] = {src_dir, k->include + 2, NULL}, *writable[] = {out_dir, NULL};
@@ -216,19 +187,14 @@ static int wrap(const struct grader_config *cfg, const struct checks *k, enum va
 static int wrap_and_link(const struct grader_config *cfg, const struct checks *k,
                          const char *exercise, enum variant v, struct build *b, struct text *log)
 {
-	char *dir = path_join(cfg->work, exercise, variant_name(v));
+	char *dir = path_join(cfg->work, exercise, variant_name(v), NULL);
 	char *wrapped = path_join(dir, "student-wrapped.o", NULL);
 	int status = wrap(cfg, k, v, wrapped, b, log);
 
-	char *harness = NULL, *common = NULL;
-	if (asprintf(&harness, "%s/build/%s/%s/harness.a", cfg->root, variant_name(v), exercise) <
-	        0 ||
-	    asprintf(&common, "%s/build/%s/libharness.a", cfg->root, variant_name(v)) < 0)
-		abort();
+	char *harness = path_join(cfg->root, "build", variant_name(v), exercise, "harness.a", NULL);
+	char *common = path_join(cfg->root, "build", variant_name(v), "libharness.a", NULL);
 	char libs[] = CHECK_LIBS;
-	char *link_flags = strdup(tools[v].link_flags);
-	if (!link_flags)
-		abort();
+	char *link_flags = xstrdup(tools[v].link_flags);
 	const char *argv[32] = {tools[v].cc,         "-o",    b->binary[v], wrapped,
 	                        "-Wl,--start-group", harness, common,       "-Wl,--end-group"};
 	int n = add_words(argv, 8, 16, link_flags);
@@ -276,13 +242,11 @@ static void give_dir(const char *dir, unsigned uid, unsigned gid)
  * folder, so the project itself may sit where that user cannot look. */
 static int copy_project_files(const struct grader_config *cfg, const char *exercise)
 {
-	char *dir = path_join(cfg->work, exercise, "include");
-	char *header = NULL, *header_copy = NULL, *supp = NULL, *supp_copy = NULL;
-	if (asprintf(&header, "%s/exercises/%s/%s.h", cfg->root, exercise, exercise) < 0 ||
-	    asprintf(&header_copy, "%s/%s.h", dir, exercise) < 0 ||
-	    asprintf(&supp, "%s/harness/common/helgrind.supp", cfg->root) < 0 ||
-	    asprintf(&supp_copy, "%s/%s/helgrind.supp", cfg->work, exercise) < 0)
-		abort();
+	char *dir = path_join(cfg->work, exercise, "include", NULL);
+	char *header = text_format("%s/exercises/%s/%s.h", cfg->root, exercise, exercise);
+	char *header_copy = text_format("%s/%s.h", dir, exercise);
+	char *supp = path_join(cfg->root, "harness/common/helgrind.supp", NULL);
+	char *supp_copy = path_join(cfg->work, exercise, "helgrind.supp", NULL);
 	int rc = make_dirs(dir) == 0 && copy_file(header, header_copy) && copy_file(supp, supp_copy)
 	             ? 0
 	             : -1;
@@ -314,19 +278,16 @@ static void empty_file(const char *path)
 static int prepare_checks(const struct grader_config *cfg, const char *exercise, struct build *b,
                           struct checks *k, struct rubric *r, struct text *log)
 {
-	char path[4096], err[512];
-	snprintf(path, sizeof path, "%s/harness/%s/rubric.json", cfg->root, exercise);
-	if (rubric_load(path, r, err, sizeof err) != 0) {
+	char err[512];
+	if (rubric_load_exercise(cfg->root, exercise, r, err, sizeof err) != 0) {
 		text_printf(log, "grader: %s\n", err);
 		return -1;
 	}
-	char *header = NULL, *aux = NULL;
-	if (asprintf(&header, "%s/%s/include/%s.h", cfg->work, exercise, exercise) < 0 ||
-	    asprintf(&aux, "%s/%s/include/api.aux", cfg->work, exercise) < 0 ||
-	    asprintf(&k->include, "-I%s/%s/include", cfg->work, exercise) < 0 ||
-	    asprintf(&k->calls, "%s/%s/student.calls", cfg->work, exercise) < 0 ||
-	    asprintf(&k->lines, "%s/%s/student.lines", cfg->work, exercise) < 0)
-		abort();
+	char *header = text_format("%s/%s/include/%s.h", cfg->work, exercise, exercise);
+	char *aux = path_join(cfg->work, exercise, "include/api.aux", NULL);
+	k->include = text_format("-I%s/%s/include", cfg->work, exercise);
+	k->calls = path_join(cfg->work, exercise, "student.calls", NULL);
+	k->lines = path_join(cfg->work, exercise, "student.lines", NULL);
 	char **api = integrity_api_names(header, aux);
 	free(aux);
 	static const char *const any[] = {"*", NULL};
@@ -361,11 +322,12 @@ static void free_checks(struct checks *k)
 static void hand_over_for_rules(const struct checks *k, const struct build *b)
 {
 	for (int v = 0; v < VARIANT_COUNT && b->object[v]; v++) {
-		char calls[4200], lines[4200];
-		snprintf(calls, sizeof calls, "%s.calls", b->object[v]);
-		snprintf(lines, sizeof lines, "%s.lines", b->object[v]);
+		char *calls = text_format("%s.calls", b->object[v]);
+		char *lines = text_format("%s.lines", b->object[v]);
 		copy_file(k->calls, calls);
 		copy_file(k->lines, lines);
+		free(lines);
+		free(calls);
 	}
 }
 
@@ -384,7 +346,7 @@ static void build_variants(const struct grader_config *cfg, const char *exercise
 	variants_free(differing);
 	b->ok = true;
 	for (int v = 0; v < VARIANT_COUNT && b->ok; v++) {
-		char *dir = path_join(cfg->work, exercise, variant_name((enum variant)v));
+		char *dir = path_join(cfg->work, exercise, variant_name((enum variant)v), NULL);
 		make_dirs(dir);
 		if (cfg->sandbox_uid)
 			give_dir(dir, cfg->sandbox_uid, cfg->sandbox_gid);
@@ -410,17 +372,11 @@ int build_submission(const struct grader_config *cfg, const char *exercise, stru
 {
 	memset(b, 0, sizeof *b);
 	struct text log = {0};
-	char *file = NULL;
-	if (asprintf(&file, "%s.c", exercise) < 0)
-		abort();
-	b->shown_path = path_join(cfg->src, exercise, file);
-	char *src_dir = path_join(cfg->work, exercise, "src");
-	b->source = path_join(src_dir, file, NULL);
-	free(file);
+	b->shown_path = submission_path(cfg->src, exercise);
+	char *src_dir = path_join(cfg->work, exercise, "src", NULL);
+	b->source = text_format("%s/%s.c", src_dir, exercise);
 	int rc = 0;
-	char *harness = NULL;
-	if (asprintf(&harness, "%s/build/%s/%s/harness.a", cfg->root, "debug", exercise) < 0)
-		abort();
+	char *harness = path_join(cfg->root, "build/debug", exercise, "harness.a", NULL);
 	struct checks k = {0};
 	struct rubric rubric = {0};
 	if (access(harness, R_OK) != 0) {

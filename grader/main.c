@@ -36,6 +36,7 @@
 #include "results.h"
 #include "run.h"
 #include "summary.h"
+#include "util.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -56,12 +57,12 @@ static const char usage[] =
 static bool on_path(const char *tool)
 {
 	const char *path = getenv("PATH");
-	char *copy = strdup(path ? path : "/usr/bin:/bin");
+	char *copy = xstrdup(path ? path : "/usr/bin:/bin");
 	bool found = false;
 	for (char *dir = strtok(copy, ":"); dir && !found; dir = strtok(NULL, ":")) {
-		char file[PATH_MAX];
-		snprintf(file, sizeof file, "%s/%s", dir, tool);
+		char *file = path_join(dir, tool, NULL);
 		found = access(file, X_OK) == 0;
+		free(file);
 	}
 	free(copy);
 	return found;
@@ -90,7 +91,7 @@ static int check_tools(void)
 static unsigned parse_checks(const char *list)
 {
 	unsigned set = 0;
-	char *copy = strdup(list);
+	char *copy = xstrdup(list);
 	for (char *word = strtok(copy, ","); word; word = strtok(NULL, ",")) {
 		unsigned bit = 0;
 		for (int k = CHECK_BUILD; k <= CHECK_RULES; k++)
@@ -298,12 +299,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (int i = optind; i < argc; i++) {
-		char rubric[2 * PATH_MAX];
-		snprintf(rubric, sizeof rubric, "%s/harness/%s/rubric.json", root_abs, argv[i]);
-		if (access(rubric, R_OK) != 0) {
+		char *rubric = rubric_path(root_abs, argv[i]);
+		bool known = access(rubric, R_OK) == 0;
+		if (!known)
 			fprintf(stderr, "grader: unknown exercise '%s' (no %s)\n", argv[i], rubric);
+		free(rubric);
+		if (!known)
 			return 2;
-		}
 	}
 	if (check_tools()) {
 		not_graded(&out, root_abs, exercises, count,

@@ -10,6 +10,7 @@
 
 #include "cpu_quota.h"
 #include "text.h"
+#include "util.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -77,11 +78,7 @@ void results_add(struct results *r, struct outcome o)
 	name_quota(&o);
 	if (r->count == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 32;
-		struct outcome *items = realloc(r->items, cap * sizeof *items);
-		if (!items) {
-			fputs("grader: out of memory\n", stderr);
-			abort();
-		}
+		struct outcome *items = xrealloc(r->items, cap, sizeof *items);
 		r->items = items;
 		r->cap = cap;
 	}
