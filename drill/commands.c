@@ -55,7 +55,7 @@ int current_exercise(const char *root)
 char *hint_next(const char *root, int exercise)
 {
 	const char *name = course[exercise];
-	char *path = path_join(root, "exercises", name, "hints.txt", NULL);
+	char *path = path_join(root, "exercises", name, "hints.txt");
 	struct hints h;
 	hints_load(path, &h);
 	free(path);
@@ -165,8 +165,8 @@ int command_reset(const char *root, const char *exercise)
 		return 2;
 	char *file_name = text_format("%s.c", exercise);
 	char *stub_name = text_format("%s.c.stub", exercise);
-	char *stub_path = path_join(root, "harness", exercise, stub_name, NULL);
-	char *file = path_join(root, "exercises", exercise, file_name, NULL);
+	char *stub_path = path_join(root, "harness", exercise, stub_name);
+	char *file = path_join(root, "exercises", exercise, file_name);
 	char *stub = text_read_file(stub_path);
 	char *mine = text_read_file(file);
 	int rc = 0;

@@ -45,7 +45,7 @@ static int add_name(const char *list, int n, const char *name)
 
 int course_load(const char *root)
 {
-	char *list = path_join(root, "exercises/course.list", NULL);
+	char *list = path_join(root, "exercises/course.list");
 	char *text = text_read_file(list);
 	int rc = text ? 0 : -1, n = 0;
 	if (!text)

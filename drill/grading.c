@@ -29,7 +29,7 @@ static const char *const phase_checks[] = {
 
 static char *error_file(const struct grading *g)
 {
-	return path_join(g->root, "build/drill-run/grader.err", NULL);
+	return path_join(g->root, "build/drill-run/grader.err");
 }
 
 /* In the child: fd 3 is the stream, nothing else of ours stays open. */
@@ -70,7 +70,7 @@ static _Noreturn void exec_grader(const struct grading *g, int stream, enum grad
 
 static void start_phase(struct grading *g, enum grading_phase phase)
 {
-	char *dir = path_join(g->root, "build/drill-run", NULL);
+	char *dir = path_join(g->root, "build/drill-run");
 	mkdir(dir, 0755);
 	free(dir);
 	int pipe_fds[2];

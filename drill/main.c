@@ -116,7 +116,7 @@ static void open_exercise(struct drill *d, int exercise)
 	const char *name = course[exercise];
 	d->exercise = exercise;
 	snprintf(d->file, sizeof d->file, "exercises/%s/%s.c", name, name);
-	char *path = path_join(d->root, d->file, NULL);
+	char *path = path_join(d->root, d->file);
 	watch_stop(&d->watch);
 	watch_start(&d->watch, path, d->force_poll);
 	free(path);

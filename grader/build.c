@@ -166,7 +166,7 @@ static int compile(const struct checks *k, enum variant v, struct build *b, stru
 static int wrap(const struct grader_config *cfg, const struct checks *k, enum variant v,
                 const char *wrapped, struct build *b, struct text *log)
 {
-	char *syms = path_join(cfg->root, "harness/common/wrap.syms", NULL);
+	char *syms = path_join(cfg->root, "harness/common/wrap.syms");
 	struct text args = {0};
 	text_printf(&args, "objcopy\n--redefine-syms=%s\n", syms);
 	for (const char *const *name = k->in.api; *name; name++)
@@ -187,12 +187,12 @@ static int wrap(const struct grader_config *cfg, const struct checks *k, enum va
 static int wrap_and_link(const struct grader_config *cfg, const struct checks *k,
                          const char *exercise, enum variant v, struct build *b, struct text *log)
 {
-	char *dir = path_join(cfg->work, exercise, variant_name(v), NULL);
-	char *wrapped = path_join(dir, "student-wrapped.o", NULL);
+	char *dir = path_join(cfg->work, exercise, variant_name(v));
+	char *wrapped = path_join(dir, "student-wrapped.o");
 	int status = wrap(cfg, k, v, wrapped, b, log);
 
-	char *harness = path_join(cfg->root, "build", variant_name(v), exercise, "harness.a", NULL);
-	char *common = path_join(cfg->root, "build", variant_name(v), "libharness.a", NULL);
+	char *harness = path_join(cfg->root, "build", variant_name(v), exercise, "harness.a");
+	char *common = path_join(cfg->root, "build", variant_name(v), "libharness.a");
 	char libs[] = CHECK_LIBS;
 	char *link_flags = xstrdup(tools[v].link_flags);
 	const char *argv[32] = {tools[v].cc,         "-o",    b->binary[v], wrapped,
@@ -242,11 +242,11 @@ static void give_dir(const char *dir, unsigned uid, unsigned gid)
  * folder, so the project itself may sit where that user cannot look. */
 static int copy_project_files(const struct grader_config *cfg, const char *exercise)
 {
-	char *dir = path_join(cfg->work, exercise, "include", NULL);
+	char *dir = path_join(cfg->work, exercise, "include");
 	char *header = text_format("%s/exercises/%s/%s.h", cfg->root, exercise, exercise);
 	char *header_copy = text_format("%s/%s.h", dir, exercise);
-	char *supp = path_join(cfg->root, "harness/common/helgrind.supp", NULL);
-	char *supp_copy = path_join(cfg->work, exercise, "helgrind.supp", NULL);
+	char *supp = path_join(cfg->root, "harness/common/helgrind.supp");
+	char *supp_copy = path_join(cfg->work, exercise, "helgrind.supp");
 	int rc = make_dirs(dir) == 0 && copy_file(header, header_copy) && copy_file(supp, supp_copy)
 	             ? 0
 	             : -1;
@@ -284,10 +284,10 @@ static int prepare_checks(const struct grader_config *cfg, const char *exercise,
 		return -1;
 	}
 	char *header = text_format("%s/%s/include/%s.h", cfg->work, exercise, exercise);
-	char *aux = path_join(cfg->work, exercise, "include/api.aux", NULL);
+	char *aux = path_join(cfg->work, exercise, "include/api.aux");
 	k->include = text_format("-I%s/%s/include", cfg->work, exercise);
-	k->calls = path_join(cfg->work, exercise, "student.calls", NULL);
-	k->lines = path_join(cfg->work, exercise, "student.lines", NULL);
+	k->calls = path_join(cfg->work, exercise, "student.calls");
+	k->lines = path_join(cfg->work, exercise, "student.lines");
 	char **api = integrity_api_names(header, aux);
 	free(aux);
 	static const char *const any[] = {"*", NULL};
@@ -346,12 +346,12 @@ static void build_variants(const struct grader_config *cfg, const char *exercise
 	variants_free(differing);
 	b->ok = true;
 	for (int v = 0; v < VARIANT_COUNT && b->ok; v++) {
-		char *dir = path_join(cfg->work, exercise, variant_name((enum variant)v), NULL);
+		char *dir = path_join(cfg->work, exercise, variant_name((enum variant)v));
 		make_dirs(dir);
 		if (cfg->sandbox_uid)
 			give_dir(dir, cfg->sandbox_uid, cfg->sandbox_gid);
-		b->object[v] = path_join(dir, "student.o", NULL);
-		b->binary[v] = path_join(dir, "harness", NULL);
+		b->object[v] = path_join(dir, "student.o");
+		b->binary[v] = path_join(dir, "harness");
 		/* Show the first compiler's messages; later ones repeat them. */
 		struct text scratch = {0};
 		struct text *where = v == 0 ? log : &scratch;
@@ -373,10 +373,10 @@ int build_submission(const struct grader_config *cfg, const char *exercise, stru
 	memset(b, 0, sizeof *b);
 	struct text log = {0};
 	b->shown_path = submission_path(cfg->src, exercise);
-	char *src_dir = path_join(cfg->work, exercise, "src", NULL);
+	char *src_dir = path_join(cfg->work, exercise, "src");
 	b->source = text_format("%s/%s.c", src_dir, exercise);
 	int rc = 0;
-	char *harness = path_join(cfg->root, "build/debug", exercise, "harness.a", NULL);
+	char *harness = path_join(cfg->root, "build/debug", exercise, "harness.a");
 	struct checks k = {0};
 	struct rubric rubric = {0};
 	if (access(harness, R_OK) != 0) {

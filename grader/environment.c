@@ -124,9 +124,9 @@ static int run_probe(char *binary, char *err, size_t errlen)
 
 int environment_check_tsan(const struct grader_config *cfg, char *err, size_t errlen)
 {
-	char *dir = path_join(cfg->work, "probe", NULL);
-	char *source = path_join(dir, "tsan_probe.c", NULL);
-	char *binary = path_join(dir, "tsan_probe", NULL);
+	char *dir = path_join(cfg->work, "probe");
+	char *source = path_join(dir, "tsan_probe.c");
+	char *binary = path_join(dir, "tsan_probe");
 	int rc = access(binary, X_OK) == 0 ? 0 : build_probe(dir, source, binary, err, errlen);
 	if (rc == 0)
 		rc = run_probe(binary, err, errlen);

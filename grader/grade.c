@@ -68,7 +68,7 @@ static bool grade_run(const struct graded_exercise *g, const struct rubric_test 
 	char run_dir[4096];
 	unsigned uid, gid;
 	jobuid_current(&uid, &gid);
-	char *parent = path_join(g->cfg->work, g->exercise, NULL);
+	char *parent = path_join(g->cfg->work, g->exercise);
 	int rc = rundir_create(parent, RUNDIR_RUN, uid, gid, run_dir, sizeof run_dir);
 	if (rc != 0)
 		text_printf(why, "grader: cannot create a run folder in %s: %s\n", parent,
@@ -239,7 +239,7 @@ int grade_exercise(const struct grader_config *cfg, const char *exercise, struct
 		snprintf(err, errlen, "%s", build.log);
 	else if (build.ok)
 		rc = harness_list(&e.g, err, errlen) || check_rubric(&e.g, &rubric, err, errlen);
-	char *parent = path_join(cfg->work, exercise, NULL);
+	char *parent = path_join(cfg->work, exercise);
 	/* What a killed grader (or an older one) left behind. */
 	rundir_sweep(parent, RUNDIR_RUN);
 	rundir_sweep(parent, RUNDIR_HOME);

@@ -60,7 +60,7 @@ static bool on_path(const char *tool)
 	char *copy = xstrdup(path ? path : "/usr/bin:/bin");
 	bool found = false;
 	for (char *dir = strtok(copy, ":"); dir && !found; dir = strtok(NULL, ":")) {
-		char *file = path_join(dir, tool, NULL);
+		char *file = path_join(dir, tool);
 		found = access(file, X_OK) == 0;
 		free(file);
 	}

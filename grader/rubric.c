@@ -204,7 +204,7 @@ static void free_strings(char **list)
 
 char *rubric_path(const char *root, const char *exercise)
 {
-	return path_join(root, "harness", exercise, "rubric.json", NULL);
+	return path_join(root, "harness", exercise, "rubric.json");
 }
 
 char *submission_path(const char *src, const char *exercise)

@@ -5,7 +5,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,22 +42,18 @@ char *xstrdup(const char *s)
 	return copy;
 }
 
-char *path_join(const char *first, ...)
+char *path_join_list(const char *const *parts)
 {
-	va_list ap;
-	size_t len = strlen(first);
-	va_start(ap, first);
-	for (const char *part; (part = va_arg(ap, const char *)) != NULL;)
-		len += 1 + strlen(part);
-	va_end(ap);
-	char *path = malloc(len + 1);
-	if (!path)
-		out_of_memory();
-	char *end = stpcpy(path, first);
-	va_start(ap, first);
-	for (const char *part; (part = va_arg(ap, const char *)) != NULL;)
-		end = stpcpy(stpcpy(end, "/"), part);
-	va_end(ap);
+	size_t len = 1;
+	for (const char *const *p = parts; *p; p++)
+		len += strlen(*p) + 1;
+	char *path = xcalloc(len, 1);
+	char *end = path;
+	for (const char *const *p = parts; *p; p++) {
+		if (p != parts)
+			*end++ = '/';
+		end = stpcpy(end, *p);
+	}
 	return path;
 }
 

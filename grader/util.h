@@ -21,9 +21,11 @@ void *xrealloc(void *p, size_t n, size_t size);
 /* A copy of s (never NULL). */
 char *xstrdup(const char *s);
 
-/* The path made of its arguments joined by '/', up to a NULL argument: a
- * new string (never NULL). */
-char *path_join(const char *first, ...) __attribute__((sentinel));
+/* path_join(a, b, ...): the path made of its arguments (strings) joined by
+ * '/', as a new string (never NULL). */
+#define path_join(...) path_join_list((const char *const[]){__VA_ARGS__, NULL})
+/* The same for a NULL-terminated list of parts. */
+char *path_join_list(const char *const *parts);
 
 /* Creates a folder and any missing parents (mode 0755); -1 on failure. */
 int make_dirs(const char *path);

@@ -7,28 +7,23 @@
 #define TESTS_EXPECT_H
 
 #include <check.h>
-#include <stdarg.h>
+#include <stdbool.h>
 #include <string.h>
 
-/* Asserts that text holds each string given, up to a NULL. */
-__attribute__((sentinel)) static inline void expect_shows(const char *text, ...)
-{
-	va_list ap;
-	va_start(ap, text);
-	for (const char *s; (s = va_arg(ap, const char *)) != NULL;)
-		ck_assert_msg(text && strstr(text, s), "\"%s\" is missing from:\n%s", s,
-		              text ? text : "(nothing)");
-	va_end(ap);
-}
+/* expect_shows(text, s1, s2, ...): asserts that text holds each string;
+ * expect_hides: that it holds none of them. */
+#define expect_shows(text, ...) expect_strings(text, (const char *const[]){__VA_ARGS__, NULL}, true)
+#define expect_hides(text, ...)                                                                    \
+	expect_strings(text, (const char *const[]){__VA_ARGS__, NULL}, false)
 
-/* Asserts that text holds none of the strings given, up to a NULL. */
-__attribute__((sentinel)) static inline void expect_hides(const char *text, ...)
+/* Asserts, for each string of the NULL-terminated list, that text holds it
+ * (shown) or does not. */
+static inline void expect_strings(const char *text, const char *const *strings, bool shown)
 {
-	va_list ap;
-	va_start(ap, text);
-	for (const char *s; (s = va_arg(ap, const char *)) != NULL;)
-		ck_assert_msg(!text || !strstr(text, s), "\"%s\" should not be in:\n%s", s, text);
-	va_end(ap);
+	for (const char *const *s = strings; *s; s++)
+		ck_assert_msg((text && strstr(text, *s)) == shown, "\"%s\" %s:\n%s", *s,
+		              shown ? "is missing from" : "should not be in",
+		              text ? text : "(nothing)");
 }
 
 #endif

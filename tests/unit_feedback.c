@@ -67,8 +67,8 @@ START_TEST(every_failure_points_at_an_existing_readme_section)
 	for (int i = 0; i < course_count; i++) {
 		if (!course_available(".", course[i]))
 			continue;
-		char *path = path_join(".", "harness", course[i], "rubric.json", NULL);
-		char *readme_path = path_join(".", "exercises", course[i], "README.md", NULL);
+		char *path = path_join(".", "harness", course[i], "rubric.json");
+		char *readme_path = path_join(".", "exercises", course[i], "README.md");
 		char *readme = text_read_file(readme_path);
 		ck_assert_msg(readme != NULL, "%s is missing", readme_path);
 		struct rubric r;

@@ -67,7 +67,7 @@ int students_find(struct batch *c)
 		return -1;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL && c->nstudents < MAX_STUDENTS) {
-		char *folder = path_join(c->dir, e->d_name, NULL);
+		char *folder = path_join(c->dir, e->d_name);
 		if (e->d_name[0] == '.' || !is_dir(folder)) {
 			free(folder);
 			continue;
@@ -87,7 +87,7 @@ static void add_result_file(struct batch *c, const char *dir, const char *file)
 	if (len <= 5 || strcmp(file + len - 5, ".json") != 0 || c->nstudents == MAX_STUDENTS)
 		return;
 	struct student *s = &c->students[c->nstudents++];
-	s->json = path_join(dir, file, NULL);
+	s->json = path_join(dir, file);
 	s->name = strndup(file, len - 5);
 }
 
@@ -98,7 +98,7 @@ int students_find_results(struct batch *c)
 		return -1;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
-		char *path = path_join(c->merge, e->d_name, NULL);
+		char *path = path_join(c->merge, e->d_name);
 		DIR *inner = e->d_name[0] == '.' ? NULL : opendir(path);
 		struct dirent *f;
 		while (inner && (f = readdir(inner)) != NULL)
