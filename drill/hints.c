@@ -24,7 +24,7 @@ static void add_hint(struct hints *h, const char *start, size_t len)
 	if (len == 0)
 		return;
 	h->items = xrealloc(h->items, (size_t)h->count + 1, sizeof *h->items);
-	h->items[h->count++] = strndup(start, len);
+	h->items[h->count++] = xstrndup(start, len);
 }
 
 static bool is_separator(const char *line, size_t len)

@@ -750,7 +750,7 @@ char **integrity_api_names(const char *header, const char *aux_file)
 			cap *= 2;
 			names = xrealloc(names, cap + 1, sizeof *names);
 		}
-		names[n++] = strndup(start, (size_t)(paren - start));
+		names[n++] = xstrndup(start, (size_t)(paren - start));
 		names[n] = NULL;
 	}
 	free(marker);

@@ -16,6 +16,7 @@
 
 #include "rubric.h"
 #include "text.h"
+#include "util.h"
 
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
@@ -58,7 +59,7 @@ static int count_attribute(xmlTextWriterPtr w, const char *name, size_t value)
 static char *first_line(const char *output)
 {
 	size_t len = strcspn(output ? output : "", "\n");
-	char *line = strndup(output ? output : "", len);
+	char *line = xstrndup(output ? output : "", len);
 	return line;
 }
 

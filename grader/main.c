@@ -169,6 +169,21 @@ static void graded(const struct results *r, const char *src, const char *exercis
 		fprintf(stderr, "grader: %s\n", err);
 }
 
+/* Creates the work folder (work, or ROOT/build/grade) and resolves it into
+ * work_real; false, with a message, if it cannot. */
+static bool make_work_folder(const char *work, const char *root_abs, char work_real[PATH_MAX])
+{
+	char *path = work ? xstrdup(work) : path_join(root_abs, "build/grade");
+	/* What the grader writes (binaries, header, suppressions) must be readable
+	 * by every job's sandbox user and writable by none of them. */
+	umask(022);
+	bool ok = make_dirs(path) == 0 && realpath(path, work_real);
+	if (!ok)
+		fprintf(stderr, "grader: cannot create the work folder %s\n", path);
+	free(path);
+	return ok;
+}
+
 /* Says when this machine cannot measure speedup: fewer than 2 usable CPUs. */
 static void warn_cpus(void)
 {
@@ -266,7 +281,7 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	char root_abs[PATH_MAX], work_abs[2 * PATH_MAX];
+	char root_abs[PATH_MAX];
 	if (!realpath(root, root_abs)) {
 		fprintf(stderr, "grader: project folder %s not found\n", root);
 		return 2;
@@ -278,19 +293,9 @@ int main(int argc, char **argv)
 	           "not graded: the grader stopped before grading this exercise (the Grade step's "
 	           "log says why)",
 	           false);
-	if (work) {
-		snprintf(work_abs, sizeof work_abs, "%s", work);
-	} else {
-		snprintf(work_abs, sizeof work_abs, "%s/build/grade", root_abs);
-	}
 	char work_real[PATH_MAX];
-	/* What the grader writes (binaries, header, suppressions) must be readable
-	 * by every job's sandbox user and writable by none of them. */
-	umask(022);
-	if (make_dirs(work_abs) != 0 || !realpath(work_abs, work_real)) {
-		fprintf(stderr, "grader: cannot create the work folder %s\n", work_abs);
+	if (!make_work_folder(work, root_abs, work_real))
 		return 2;
-	}
 	cfg.work = work_real;
 	/* cfg.src is "exercises" or getopt's optarg, never NULL */
 	if (access(cfg.src, R_OK | X_OK) != 0) { // NOLINT(clang-analyzer-core.NonNullParamChecker)

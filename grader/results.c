@@ -42,7 +42,7 @@ char *outcome_unmeasurable_reason(const struct outcome *o)
 	if (!line)
 		return NULL;
 	line += strlen(UNMEASURABLE_MARK);
-	return strndup(line, strcspn(line, "\n"));
+	return xstrndup(line, strcspn(line, "\n"));
 }
 
 /* A timing verdict names the CPU quota it was measured under, if any. */

@@ -42,6 +42,14 @@ char *xstrdup(const char *s)
 	return copy;
 }
 
+char *xstrndup(const char *s, size_t n)
+{
+	char *copy = strndup(s, n);
+	if (!copy)
+		out_of_memory();
+	return copy;
+}
+
 char *path_join_list(const char *const *parts)
 {
 	size_t len = 1;

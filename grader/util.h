@@ -18,8 +18,9 @@ _Noreturn void out_of_memory(void);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n, size_t size);
 
-/* A copy of s (never NULL). */
+/* A copy of s, or of its first n bytes at most (never NULL). */
 char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
 
 /* path_join(a, b, ...): the path made of its arguments (strings) joined by
  * '/', as a new string (never NULL). */

@@ -79,7 +79,7 @@ static bool read_macros(const char *const *compiler, const char *source, struct 
 			cap = cap ? 2 * cap : 1024;
 			set->m = xrealloc(set->m, cap, sizeof *set->m);
 		}
-		set->m[set->n++] = (struct macro){strndup(name, len), xstrdup(line + 8), false};
+		set->m[set->n++] = (struct macro){xstrndup(name, len), xstrdup(line + 8), false};
 	}
 	free(out);
 	if (set->m)

@@ -88,7 +88,7 @@ static void add_result_file(struct batch *c, const char *dir, const char *file)
 		return;
 	struct student *s = &c->students[c->nstudents++];
 	s->json = path_join(dir, file);
-	s->name = strndup(file, len - 5);
+	s->name = xstrndup(file, len - 5);
 }
 
 int students_find_results(struct batch *c)
