@@ -11,15 +11,14 @@
 #include "build.h"
 
 #include "integrity.h"
+#include "jobuid.h"
 #include "rubric.h"
 #include "run.h"
 #include "text.h"
 #include "util.h"
 #include "variants.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,32 +210,6 @@ static int wrap_and_link(const struct grader_config *cfg, const struct checks *k
 	return status;
 }
 
-/* Hands a folder and its files to a user (the sandbox user while the
- * compiler writes there; back to the grader's before anything runs, so a
- * submission cannot rewrite the binaries that judge it). */
-static void give_dir(const char *dir, unsigned uid, unsigned gid)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fchown(fd, uid, gid) != 0) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	DIR *d = fdopendir(fd);
-	struct dirent *e;
-	while (d && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (fchownat(fd, e->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) != 0)
-			fprintf(stderr, "grader: cannot hand %s/%s to uid %u: %s\n", dir, e->d_name,
-			        uid, strerror(errno));
-	}
-	if (d)
-		closedir(d);
-	else
-		close(fd);
-}
-
 /* The files of the project that the sandbox user reads (the exercise's
  * header for the compiler, Helgrind's suppressions), copied into the work
  * folder, so the project itself may sit where that user cannot look. */
@@ -349,7 +322,7 @@ static void build_variants(const struct grader_config *cfg, const char *exercise
 		char *dir = path_join(cfg->work, exercise, variant_name((enum variant)v));
 		make_dirs(dir);
 		if (cfg->sandbox_uid)
-			give_dir(dir, cfg->sandbox_uid, cfg->sandbox_gid);
+			jobuid_give_dir(dir, cfg->sandbox_uid, cfg->sandbox_gid);
 		b->object[v] = path_join(dir, "student.o");
 		b->binary[v] = path_join(dir, "harness");
 		/* Show the first compiler's messages; later ones repeat them. */
@@ -361,7 +334,7 @@ static void build_variants(const struct grader_config *cfg, const char *exercise
 			text_add(log, scratch.data ? scratch.data : "");
 		text_free(&scratch);
 		if (cfg->sandbox_uid)
-			give_dir(dir, getuid(), getgid());
+			jobuid_give_dir(dir, getuid(), getgid());
 		free(dir);
 	}
 	b->ok = b->ok && source_ok;
