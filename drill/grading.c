@@ -46,9 +46,7 @@ static _Noreturn void exec_grader(const struct grading *g, int stream, enum grad
 	dup2(null, 0);
 	dup2(null, 1);
 	dup2(err >= 0 ? err : null, 2);
-	char *work = NULL;
-	if (asprintf(&work, "%s/build/drill-run", g->root) < 0)
-		_exit(127);
+	char *work = path_join(g->root, "build/drill-run");
 	char *argv[] = {(char *)g->grader,
 	                "--root",
 	                (char *)g->root,
