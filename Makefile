@@ -167,7 +167,7 @@ print-exercises:
 # solutions; not tests/corpus, whose files are wrong on purpose.
 LINT_C := $(wildcard grader/*.c harness/*/*.c drill/*.c instructors/*.c instructors/*/*.c \
 	tests/*.c exercises/*/*.c solutions/*/*.c)
-FORMAT_FILES := $(LINT_C) $(wildcard grader/*.h harness/*/*.h drill/*.h instructors/*/*.h \
+FORMAT_FILES := $(LINT_C) $(wildcard grader/*.h harness/*/*.h drill/*.h instructors/*/*.h tests/*.h \
 	exercises/*/*.h protocol/*.h)
 
 format:

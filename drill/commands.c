@@ -14,6 +14,7 @@
 #include "hints.h"
 #include "progress.h"
 #include "text.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -54,7 +55,7 @@ int current_exercise(const char *root)
 char *hint_next(const char *root, int exercise)
 {
 	const char *name = course[exercise];
-	char *path = course_file(root, "exercises", name, "hints.txt");
+	char *path = path_join(root, "exercises", name, "hints.txt");
 	struct hints h;
 	hints_load(path, &h);
 	free(path);
@@ -135,9 +136,7 @@ int command_progress(const char *root)
 
 static bool write_file(const char *path, const char *text)
 {
-	char *tmp = NULL;
-	if (asprintf(&tmp, "%s.new", path) < 0)
-		abort();
+	char *tmp = text_format("%s.new", path);
 	FILE *f = fopen(tmp, "w");
 	bool ok = f && fputs(text, f) >= 0;
 	ok = f && fclose(f) == 0 && ok && rename(tmp, path) == 0;
@@ -154,9 +153,8 @@ static char *backup_name(const char *file)
 	char *name = NULL;
 	for (int n = 1; !name || access(name, F_OK) == 0; n++) {
 		free(name);
-		if ((n == 1 ? asprintf(&name, "%s.%s.bak", file, stamp)
-		            : asprintf(&name, "%s.%s-%d.bak", file, stamp, n)) < 0)
-			abort();
+		name = n == 1 ? text_format("%s.%s.bak", file, stamp)
+		              : text_format("%s.%s-%d.bak", file, stamp, n);
 	}
 	return name;
 }
@@ -165,12 +163,10 @@ int command_reset(const char *root, const char *exercise)
 {
 	if (known(exercise) < 0)
 		return 2;
-	char *file_name = NULL, *stub_name = NULL;
-	if (asprintf(&file_name, "%s.c", exercise) < 0 ||
-	    asprintf(&stub_name, "%s.c.stub", exercise) < 0)
-		abort();
-	char *stub_path = course_file(root, "harness", exercise, stub_name);
-	char *file = course_file(root, "exercises", exercise, file_name);
+	char *file_name = text_format("%s.c", exercise);
+	char *stub_name = text_format("%s.c.stub", exercise);
+	char *stub_path = path_join(root, "harness", exercise, stub_name);
+	char *file = path_join(root, "exercises", exercise, file_name);
 	char *stub = text_read_file(stub_path);
 	char *mine = text_read_file(file);
 	int rc = 0;

@@ -7,6 +7,7 @@
 #include "course.h"
 
 #include "text.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -38,15 +39,13 @@ static int add_name(const char *list, int n, const char *name)
 		        n, name, problem);
 		return -1;
 	}
-	course[course_count++] = strdup(name);
+	course[course_count++] = xstrdup(name);
 	return 0;
 }
 
 int course_load(const char *root)
 {
-	char *list = NULL;
-	if (asprintf(&list, "%s/exercises/course.list", root) < 0)
-		abort();
+	char *list = path_join(root, "exercises/course.list");
 	char *text = text_read_file(list);
 	int rc = text ? 0 : -1, n = 0;
 	if (!text)
@@ -87,17 +86,9 @@ int course_index(const char *exercise)
 	return -1;
 }
 
-char *course_file(const char *root, const char *dir, const char *exercise, const char *file)
-{
-	char *path = NULL;
-	if (asprintf(&path, "%s/%s/%s/%s", root, dir, exercise, file) < 0)
-		abort();
-	return path;
-}
-
 bool course_available(const char *root, const char *exercise)
 {
-	char *rubric = course_file(root, "harness", exercise, "rubric.json");
+	char *rubric = rubric_path(root, exercise);
 	bool there = access(rubric, R_OK) == 0;
 	free(rubric);
 	return there;
@@ -106,11 +97,9 @@ bool course_available(const char *root, const char *exercise)
 /* Loads the rubric; false if there is none or it is broken. */
 static bool load(const char *root, const char *exercise, struct rubric *r)
 {
-	char *path = course_file(root, "harness", exercise, "rubric.json");
 	char err[512];
-	bool ok = access(path, R_OK) == 0 && rubric_load(path, r, err, sizeof err) == 0;
-	free(path);
-	return ok;
+	return course_available(root, exercise) &&
+	       rubric_load_exercise(root, exercise, r, err, sizeof err) == 0;
 }
 
 double course_max_points(const char *root, const char *exercise)

@@ -34,7 +34,4 @@ double course_max_points(const char *root, const char *exercise);
 /* How many tests its rubric has of each check (indexed by enum check_kind). */
 void course_check_counts(const char *root, const char *exercise, int counts[CHECK_COUNT]);
 
-/* root/rel/E/E.c ("exercises", "harness" ...): a new string. */
-char *course_file(const char *root, const char *dir, const char *exercise, const char *file);
-
 #endif

@@ -9,6 +9,8 @@
  */
 #include "grading.h"
 
+#include "util.h"
+
 #include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
@@ -27,10 +29,7 @@ static const char *const phase_checks[] = {
 
 static char *error_file(const struct grading *g)
 {
-	char *path = NULL;
-	if (asprintf(&path, "%s/build/drill-run/grader.err", g->root) < 0)
-		abort();
-	return path;
+	return path_join(g->root, "build/drill-run/grader.err");
 }
 
 /* In the child: fd 3 is the stream, nothing else of ours stays open. */
@@ -47,9 +46,7 @@ static _Noreturn void exec_grader(const struct grading *g, int stream, enum grad
 	dup2(null, 0);
 	dup2(null, 1);
 	dup2(err >= 0 ? err : null, 2);
-	char *work = NULL;
-	if (asprintf(&work, "%s/build/drill-run", g->root) < 0)
-		_exit(127);
+	char *work = path_join(g->root, "build/drill-run");
 	char *argv[] = {(char *)g->grader,
 	                "--root",
 	                (char *)g->root,
@@ -71,9 +68,7 @@ static _Noreturn void exec_grader(const struct grading *g, int stream, enum grad
 
 static void start_phase(struct grading *g, enum grading_phase phase)
 {
-	char *dir = NULL;
-	if (asprintf(&dir, "%s/build/drill-run", g->root) < 0)
-		abort();
+	char *dir = path_join(g->root, "build/drill-run");
 	mkdir(dir, 0755);
 	free(dir);
 	int pipe_fds[2];
@@ -136,7 +131,7 @@ void grading_start(struct grading *g, const char *exercise)
 static char *string_of(json_t *entry, const char *key)
 {
 	const char *s = json_string_value(json_object_get(entry, key));
-	return strdup(s ? s : "");
+	return xstrdup(s ? s : "");
 }
 
 /* One line of the stream: an entry of the results file's "tests". */

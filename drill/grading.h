@@ -8,7 +8,6 @@
 #ifndef DRILL_GRADING_H
 #define DRILL_GRADING_H
 
-#include "run.h" /* monotonic_now */
 #include "text.h"
 
 #include <stdbool.h>

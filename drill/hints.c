@@ -5,6 +5,7 @@
 #include "hints.h"
 
 #include "text.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -22,11 +23,8 @@ static void add_hint(struct hints *h, const char *start, size_t len)
 		len--;
 	if (len == 0)
 		return;
-	char **items = realloc(h->items, (size_t)(h->count + 1) * sizeof *items);
-	if (!items)
-		abort();
-	h->items = items;
-	h->items[h->count++] = strndup(start, len);
+	h->items = xrealloc(h->items, (size_t)h->count + 1, sizeof *h->items);
+	h->items[h->count++] = xstrndup(start, len);
 }
 
 static bool is_separator(const char *line, size_t len)

@@ -17,6 +17,7 @@
 #include "grading.h"
 #include "progress.h"
 #include "screen.h"
+#include "util.h"
 #include "watch.h"
 
 #include <errno.h>
@@ -115,9 +116,7 @@ static void open_exercise(struct drill *d, int exercise)
 	const char *name = course[exercise];
 	d->exercise = exercise;
 	snprintf(d->file, sizeof d->file, "exercises/%s/%s.c", name, name);
-	char *path = NULL;
-	if (asprintf(&path, "%s/%s", d->root, d->file) < 0)
-		abort();
+	char *path = path_join(d->root, d->file);
 	watch_stop(&d->watch);
 	watch_start(&d->watch, path, d->force_poll);
 	free(path);
@@ -206,7 +205,7 @@ static void on_key(struct drill *d, char key)
 			open_exercise(d, next);
 			return;
 		}
-		set_note(d, strdup("This is the only exercise in the project so far."));
+		set_note(d, xstrdup("This is the only exercise in the project so far."));
 		break;
 	}
 	case 'r':

@@ -18,6 +18,7 @@
 
 #include "rubric.h"
 #include "text.h"
+#include "util.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,24 +27,12 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-static bool tty, color;
+static bool tty;
 
 void screen_init(void)
 {
-	tty = isatty(STDOUT_FILENO);
-	const char *no_color = getenv("NO_COLOR");
-	color = tty && !(no_color && *no_color);
+	tty = paint_init();
 }
-
-static const char *paint(const char *code)
-{
-	return color ? code : "";
-}
-#define RED   paint("\033[31m")
-#define GREEN paint("\033[32m")
-#define BOLD  paint("\033[1m")
-#define DIM   paint("\033[2m")
-#define RESET paint("\033[0m")
 
 static void check_row(const struct screen *s, enum check_kind check, struct text *out)
 {

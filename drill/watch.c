@@ -5,6 +5,8 @@
  */
 #include "watch.h"
 
+#include "util.h"
+
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +20,12 @@ static bool stat_file(const char *path, struct stat *st)
 
 void watch_start(struct watch *w, const char *path, bool force_poll)
 {
-	w->path = strdup(path);
+	w->path = xstrdup(path);
 	w->exists = stat_file(path, &w->seen);
 	w->fd = force_poll ? -1 : inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (w->fd < 0)
 		return;
-	char *copy = strdup(path);
+	char *copy = xstrdup(path);
 	if (inotify_add_watch(w->fd, dirname(copy),
 	                      IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE) < 0) {
 		close(w->fd);

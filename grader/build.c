@@ -11,18 +11,17 @@
 #include "build.h"
 
 #include "integrity.h"
+#include "jobuid.h"
 #include "rubric.h"
 #include "run.h"
 #include "text.h"
+#include "util.h"
 #include "variants.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef CHECK_LIBS
@@ -46,29 +45,6 @@ static const struct variant_tools tools[VARIANT_COUNT] = {
     [VARIANT_FAST] = {VARIANT_CC_fast, VARIANT_CFLAGS_fast, VARIANT_LDFLAGS_fast},
     [VARIANT_TSAN] = {VARIANT_CC_tsan, VARIANT_CFLAGS_tsan, VARIANT_LDFLAGS_tsan},
 };
-
-static char *path_join(const char *a, const char *b, const char *c)
-{
-	char *p = NULL;
-	if (asprintf(&p, "%s/%s%s%s", a, b, c ? "/" : "", c ? c : "") < 0)
-		abort();
-	return p;
-}
-
-int make_dirs(const char *path)
-{
-	char *copy = strdup(path);
-	for (char *s = copy + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		mkdir(copy, 0755);
-		*s = '/';
-	}
-	int rc = mkdir(copy, 0755) == 0 || errno == EEXIST ? 0 : -1;
-	free(copy);
-	return rc;
-}
 
 /* Copies src to dst; false if src cannot be read. */
 static bool copy_file(const char *src, const char *dst)
@@ -126,9 +102,7 @@ static int add_variant_flags(enum variant v, const char **argv, int n, int max)
 	static const char *words[VARIANT_COUNT][16];
 	static int count[VARIANT_COUNT];
 	if (!split[v]) {
-		split[v] = strdup(tools[v].flags);
-		if (!split[v])
-			abort();
+		split[v] = xstrdup(tools[v].flags);
 		count[v] = add_words(words[v], 0, 16, split[v]);
 	}
 	for (int i = 0; i < count[v] && n < max - 1; i++)
@@ -158,9 +132,7 @@ static int compile(const struct checks *k, enum variant v, struct build *b, stru
 	const char *argv[24];
 	int n = compiler_command(k, v, argv);
 	int compiler_words = n;
-	char *deps = NULL;
-	if (asprintf(&deps, "%s.d", b->object[v]) < 0)
-		abort();
+	char *deps = text_format("%s.d", b->object[v]);
 	argv[n++] = "-c";
 	argv[n++] = b->source;
 	argv[n++] = "-o";
@@ -170,9 +142,7 @@ static int compile(const struct checks *k, enum variant v, struct build *b, stru
 	argv[n++] = deps;
 	argv[n] = NULL;
 	/* It reads the copied source and header, and writes beside the object. */
-	char *src_dir = strdup(b->source), *out_dir = strdup(b->object[v]);
-	if (!src_dir || !out_dir)
-		abort();
+	char *src_dir = xstrdup(b->source), *out_dir = xstrdup(b->object[v]);
 	*strrchr(src_dir, '/') = '\0';
 	*strrchr(out_dir, '/') = '\0';
 	const char *readable[] = {src_dir, k->include + 2, NULL}, *writable[] = {out_dir, NULL};
@@ -195,7 +165,7 @@ static int compile(const struct checks *k, enum variant v, struct build *b, stru
 static int wrap(const struct grader_config *cfg, const struct checks *k, enum variant v,
                 const char *wrapped, struct build *b, struct text *log)
 {
-	char *syms = path_join(cfg->root, "harness/common/wrap.syms", NULL);
+	char *syms = path_join(cfg->root, "harness/common/wrap.syms");
 	struct text args = {0};
 	text_printf(&args, "objcopy\n--redefine-syms=%s\n", syms);
 	for (const char *const *name = k->in.api; *name; name++)
@@ -217,18 +187,13 @@ static int wrap_and_link(const struct grader_config *cfg, const struct checks *k
                          const char *exercise, enum variant v, struct build *b, struct text *log)
 {
 	char *dir = path_join(cfg->work, exercise, variant_name(v));
-	char *wrapped = path_join(dir, "student-wrapped.o", NULL);
+	char *wrapped = path_join(dir, "student-wrapped.o");
 	int status = wrap(cfg, k, v, wrapped, b, log);
 
-	char *harness = NULL, *common = NULL;
-	if (asprintf(&harness, "%s/build/%s/%s/harness.a", cfg->root, variant_name(v), exercise) <
-	        0 ||
-	    asprintf(&common, "%s/build/%s/libharness.a", cfg->root, variant_name(v)) < 0)
-		abort();
+	char *harness = path_join(cfg->root, "build", variant_name(v), exercise, "harness.a");
+	char *common = path_join(cfg->root, "build", variant_name(v), "libharness.a");
 	char libs[] = CHECK_LIBS;
-	char *link_flags = strdup(tools[v].link_flags);
-	if (!link_flags)
-		abort();
+	char *link_flags = xstrdup(tools[v].link_flags);
 	const char *argv[32] = {tools[v].cc,         "-o",    b->binary[v], wrapped,
 	                        "-Wl,--start-group", harness, common,       "-Wl,--end-group"};
 	int n = add_words(argv, 8, 16, link_flags);
@@ -245,44 +210,16 @@ static int wrap_and_link(const struct grader_config *cfg, const struct checks *k
 	return status;
 }
 
-/* Hands a folder and its files to a user (the sandbox user while the
- * compiler writes there; back to the grader's before anything runs, so a
- * submission cannot rewrite the binaries that judge it). */
-static void give_dir(const char *dir, unsigned uid, unsigned gid)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fchown(fd, uid, gid) != 0) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	DIR *d = fdopendir(fd);
-	struct dirent *e;
-	while (d && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (fchownat(fd, e->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) != 0)
-			fprintf(stderr, "grader: cannot hand %s/%s to uid %u: %s\n", dir, e->d_name,
-			        uid, strerror(errno));
-	}
-	if (d)
-		closedir(d);
-	else
-		close(fd);
-}
-
 /* The files of the project that the sandbox user reads (the exercise's
  * header for the compiler, Helgrind's suppressions), copied into the work
  * folder, so the project itself may sit where that user cannot look. */
 static int copy_project_files(const struct grader_config *cfg, const char *exercise)
 {
 	char *dir = path_join(cfg->work, exercise, "include");
-	char *header = NULL, *header_copy = NULL, *supp = NULL, *supp_copy = NULL;
-	if (asprintf(&header, "%s/exercises/%s/%s.h", cfg->root, exercise, exercise) < 0 ||
-	    asprintf(&header_copy, "%s/%s.h", dir, exercise) < 0 ||
-	    asprintf(&supp, "%s/harness/common/helgrind.supp", cfg->root) < 0 ||
-	    asprintf(&supp_copy, "%s/%s/helgrind.supp", cfg->work, exercise) < 0)
-		abort();
+	char *header = text_format("%s/exercises/%s/%s.h", cfg->root, exercise, exercise);
+	char *header_copy = text_format("%s/%s.h", dir, exercise);
+	char *supp = path_join(cfg->root, "harness/common/helgrind.supp");
+	char *supp_copy = path_join(cfg->work, exercise, "helgrind.supp");
 	int rc = make_dirs(dir) == 0 && copy_file(header, header_copy) && copy_file(supp, supp_copy)
 	             ? 0
 	             : -1;
@@ -314,19 +251,16 @@ static void empty_file(const char *path)
 static int prepare_checks(const struct grader_config *cfg, const char *exercise, struct build *b,
                           struct checks *k, struct rubric *r, struct text *log)
 {
-	char path[4096], err[512];
-	snprintf(path, sizeof path, "%s/harness/%s/rubric.json", cfg->root, exercise);
-	if (rubric_load(path, r, err, sizeof err) != 0) {
+	char err[512];
+	if (rubric_load_exercise(cfg->root, exercise, r, err, sizeof err) != 0) {
 		text_printf(log, "grader: %s\n", err);
 		return -1;
 	}
-	char *header = NULL, *aux = NULL;
-	if (asprintf(&header, "%s/%s/include/%s.h", cfg->work, exercise, exercise) < 0 ||
-	    asprintf(&aux, "%s/%s/include/api.aux", cfg->work, exercise) < 0 ||
-	    asprintf(&k->include, "-I%s/%s/include", cfg->work, exercise) < 0 ||
-	    asprintf(&k->calls, "%s/%s/student.calls", cfg->work, exercise) < 0 ||
-	    asprintf(&k->lines, "%s/%s/student.lines", cfg->work, exercise) < 0)
-		abort();
+	char *header = text_format("%s/%s/include/%s.h", cfg->work, exercise, exercise);
+	char *aux = path_join(cfg->work, exercise, "include/api.aux");
+	k->include = text_format("-I%s/%s/include", cfg->work, exercise);
+	k->calls = path_join(cfg->work, exercise, "student.calls");
+	k->lines = path_join(cfg->work, exercise, "student.lines");
 	char **api = integrity_api_names(header, aux);
 	free(aux);
 	static const char *const any[] = {"*", NULL};
@@ -361,11 +295,12 @@ static void free_checks(struct checks *k)
 static void hand_over_for_rules(const struct checks *k, const struct build *b)
 {
 	for (int v = 0; v < VARIANT_COUNT && b->object[v]; v++) {
-		char calls[4200], lines[4200];
-		snprintf(calls, sizeof calls, "%s.calls", b->object[v]);
-		snprintf(lines, sizeof lines, "%s.lines", b->object[v]);
+		char *calls = text_format("%s.calls", b->object[v]);
+		char *lines = text_format("%s.lines", b->object[v]);
 		copy_file(k->calls, calls);
 		copy_file(k->lines, lines);
+		free(lines);
+		free(calls);
 	}
 }
 
@@ -387,9 +322,9 @@ static void build_variants(const struct grader_config *cfg, const char *exercise
 		char *dir = path_join(cfg->work, exercise, variant_name((enum variant)v));
 		make_dirs(dir);
 		if (cfg->sandbox_uid)
-			give_dir(dir, cfg->sandbox_uid, cfg->sandbox_gid);
-		b->object[v] = path_join(dir, "student.o", NULL);
-		b->binary[v] = path_join(dir, "harness", NULL);
+			jobuid_give_dir(dir, cfg->sandbox_uid, cfg->sandbox_gid);
+		b->object[v] = path_join(dir, "student.o");
+		b->binary[v] = path_join(dir, "harness");
 		/* Show the first compiler's messages; later ones repeat them. */
 		struct text scratch = {0};
 		struct text *where = v == 0 ? log : &scratch;
@@ -399,7 +334,7 @@ static void build_variants(const struct grader_config *cfg, const char *exercise
 			text_add(log, scratch.data ? scratch.data : "");
 		text_free(&scratch);
 		if (cfg->sandbox_uid)
-			give_dir(dir, getuid(), getgid());
+			jobuid_give_dir(dir, getuid(), getgid());
 		free(dir);
 	}
 	b->ok = b->ok && source_ok;
@@ -410,17 +345,11 @@ int build_submission(const struct grader_config *cfg, const char *exercise, stru
 {
 	memset(b, 0, sizeof *b);
 	struct text log = {0};
-	char *file = NULL;
-	if (asprintf(&file, "%s.c", exercise) < 0)
-		abort();
-	b->shown_path = path_join(cfg->src, exercise, file);
+	b->shown_path = submission_path(cfg->src, exercise);
 	char *src_dir = path_join(cfg->work, exercise, "src");
-	b->source = path_join(src_dir, file, NULL);
-	free(file);
+	b->source = text_format("%s/%s.c", src_dir, exercise);
 	int rc = 0;
-	char *harness = NULL;
-	if (asprintf(&harness, "%s/build/%s/%s/harness.a", cfg->root, "debug", exercise) < 0)
-		abort();
+	char *harness = path_join(cfg->root, "build/debug", exercise, "harness.a");
 	struct checks k = {0};
 	struct rubric rubric = {0};
 	if (access(harness, R_OK) != 0) {

@@ -25,7 +25,4 @@ struct build {
 int build_submission(const struct grader_config *cfg, const char *exercise, struct build *b);
 void build_free(struct build *b);
 
-/* Creates a folder and any missing parents (mode 0755); -1 on failure. */
-int make_dirs(const char *path);
-
 #endif

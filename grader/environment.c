@@ -20,6 +20,7 @@
 
 #include "build.h"
 #include "run.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,14 +90,9 @@ static int build_probe(const char *dir, const char *source, const char *binary, 
 	return status == 0 ? 0 : -1;
 }
 
-int environment_check_tsan(const struct grader_config *cfg, char *err, size_t errlen)
+/* Runs the built probe; -1 with the reason and the fix in err if it fails. */
+static int run_probe(char *binary, char *err, size_t errlen)
 {
-	char dir[4200], source[4300], binary[4300];
-	snprintf(dir, sizeof dir, "%s/probe", cfg->work);
-	snprintf(source, sizeof source, "%s/tsan_probe.c", dir);
-	snprintf(binary, sizeof binary, "%s/tsan_probe", dir);
-	if (access(binary, X_OK) != 0 && build_probe(dir, source, binary, err, errlen) != 0)
-		return -1;
 	char *output = NULL, head[1024];
 	char *run[] = {binary, NULL};
 	int status = run_tool(run, 60, &output);
@@ -124,6 +120,20 @@ int environment_check_tsan(const struct grader_config *cfg, char *err, size_t er
 		    "Fix the machine (clang's ThreadSanitizer runtime, or address randomisation: "
 		    "sudo sysctl -w vm.mmap_rnd_bits=28), then grade again.");
 	return -1;
+}
+
+int environment_check_tsan(const struct grader_config *cfg, char *err, size_t errlen)
+{
+	char *dir = path_join(cfg->work, "probe");
+	char *source = path_join(dir, "tsan_probe.c");
+	char *binary = path_join(dir, "tsan_probe");
+	int rc = access(binary, X_OK) == 0 ? 0 : build_probe(dir, source, binary, err, errlen);
+	if (rc == 0)
+		rc = run_probe(binary, err, errlen);
+	free(binary);
+	free(source);
+	free(dir);
+	return rc;
 }
 
 unsigned long environment_oom_kills(void)

@@ -24,6 +24,7 @@
  */
 #include "github.h"
 
+#include "rubric.h"
 #include "text.h"
 
 #include <ctype.h>
@@ -88,15 +89,17 @@ static const char *reporter_status(const struct outcome *o)
 
 static json_t *reporter_test(const struct outcome *o, const char *src, uint64_t seed, size_t cap)
 {
-	char file[4096], command[256];
-	snprintf(file, sizeof file, "%s/%s/%s.c", src, o->exercise, o->exercise);
+	char command[256];
 	snprintf(command, sizeof command, "make grade EX=%s SEED=%llu", o->exercise,
 	         (unsigned long long)seed);
-	return json_pack("{s:o, s:s, s:f, s:o, s:s, s:o, s:i, s:I}", "name", clean_string(o->name),
-	                 "status", reporter_status(o), "score", o->score, "message",
-	                 capped_message(o->output, cap), "test_code", command, "filename",
-	                 clean_string(file), "line_no", outcome_line(o, file), "duration",
-	                 (json_int_t)(o->seconds * 1000));
+	char *file = submission_path(src, o->exercise);
+	json_t *test = json_pack(
+	    "{s:o, s:s, s:f, s:o, s:s, s:o, s:i, s:I}", "name", clean_string(o->name), "status",
+	    reporter_status(o), "score", o->score, "message", capped_message(o->output, cap),
+	    "test_code", command, "filename", clean_string(file), "line_no", outcome_line(o, file),
+	    "duration", (json_int_t)(o->seconds * 1000));
+	free(file);
+	return test;
 }
 
 static char *runner_json(const struct results *r, const char *exercise, const char *src, size_t cap)
@@ -187,11 +190,10 @@ int github_write_outputs(const struct results *r, const char *const *exercises, 
  * so that Classroom still shows its notice (it shows none for 0 points). */
 static double rubric_points(const char *root, const char *exercise)
 {
-	char path[4096], err[512];
-	snprintf(path, sizeof path, "%s/harness/%s/rubric.json", root, exercise);
+	char err[512];
 	struct rubric rubric;
 	double points = 0;
-	if (rubric_load(path, &rubric, err, sizeof err) == 0)
+	if (rubric_load_exercise(root, exercise, &rubric, err, sizeof err) == 0)
 		for (size_t i = 0; i < rubric.count; i++)
 			points += rubric.tests[i].points;
 	rubric_free(&rubric);

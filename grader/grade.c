@@ -25,6 +25,7 @@
 #include "rules.h"
 #include "rundir.h"
 #include "schedule.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -67,7 +68,7 @@ static bool grade_run(const struct graded_exercise *g, const struct rubric_test 
 	char run_dir[4096];
 	unsigned uid, gid;
 	jobuid_current(&uid, &gid);
-	char *parent = text_format("%s/%s", g->cfg->work, g->exercise);
+	char *parent = path_join(g->cfg->work, g->exercise);
 	int rc = rundir_create(parent, RUNDIR_RUN, uid, gid, run_dir, sizeof run_dir);
 	if (rc != 0)
 		text_printf(why, "grader: cannot create a run folder in %s: %s\n", parent,
@@ -224,11 +225,8 @@ static int check_rubric(const struct graded_exercise *g, const struct rubric *ru
 int grade_exercise(const struct grader_config *cfg, const char *exercise, struct results *res,
                    char *err, size_t errlen)
 {
-	char *path = text_format("%s/harness/%s/rubric.json", cfg->root, exercise);
 	struct rubric rubric;
-	int rc = rubric_load(path, &rubric, err, errlen);
-	free(path);
-	if (rc != 0)
+	if (rubric_load_exercise(cfg->root, exercise, &rubric, err, errlen) != 0)
 		return -1;
 	report_exercise_start(exercise);
 	report_progress(exercise, "building");
@@ -236,12 +234,12 @@ int grade_exercise(const struct grader_config *cfg, const char *exercise, struct
 	struct grade_state e = {.g = {.cfg = cfg, .exercise = exercise, .build = &build},
 	                        .rubric = &rubric,
 	                        .res = res};
-	rc = build_submission(cfg, exercise, &build);
+	int rc = build_submission(cfg, exercise, &build);
 	if (rc != 0)
 		snprintf(err, errlen, "%s", build.log);
 	else if (build.ok)
 		rc = harness_list(&e.g, err, errlen) || check_rubric(&e.g, &rubric, err, errlen);
-	char *parent = text_format("%s/%s", cfg->work, exercise);
+	char *parent = path_join(cfg->work, exercise);
 	/* What a killed grader (or an older one) left behind. */
 	rundir_sweep(parent, RUNDIR_RUN);
 	rundir_sweep(parent, RUNDIR_HOME);

@@ -14,6 +14,7 @@
 #include "gradescope.h"
 
 #include "text.h"
+#include "util.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -39,15 +40,14 @@ static json_t *clean_string(const char *s, size_t cap)
 /* The rubric's visibility of the test named name, or NULL. */
 static char *visibility_of(const char *root, const struct outcome *o)
 {
-	char path[4096], err[512];
-	snprintf(path, sizeof path, "%s/harness/%s/rubric.json", root, o->exercise);
+	char err[512];
 	struct rubric rubric;
 	char *visibility = NULL;
-	if (rubric_load(path, &rubric, err, sizeof err) == 0)
+	if (rubric_load_exercise(root, o->exercise, &rubric, err, sizeof err) == 0)
 		for (size_t i = 0; i < rubric.count && !visibility; i++)
 			if (strcmp(rubric.tests[i].name, o->name) == 0 &&
 			    rubric.tests[i].visibility)
-				visibility = strdup(rubric.tests[i].visibility);
+				visibility = xstrdup(rubric.tests[i].visibility);
 	rubric_free(&rubric);
 	return visibility;
 }
@@ -113,6 +113,18 @@ static json_t *summary_output(const struct results *r)
 	return v;
 }
 
+/* Writes the results file and releases root_json (NULL: it could not be
+ * made); -1 with the reason in err if it cannot be written. */
+static int write_results(json_t *root_json, const char *path, char *err, size_t errlen)
+{
+	int rc =
+	    root_json ? json_dump_file(root_json, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
+	if (rc != 0)
+		snprintf(err, errlen, "cannot write the Gradescope results %s", path);
+	json_decref(root_json);
+	return rc;
+}
+
 int gradescope_write(const struct results *r, const char *root, const char *path, char *err,
                      size_t errlen)
 {
@@ -128,12 +140,7 @@ int gradescope_write(const struct results *r, const char *root, const char *path
 	if (json_array_size(board) > 0)
 		json_object_set(root_json, "leaderboard", board);
 	json_decref(board);
-	int rc =
-	    root_json ? json_dump_file(root_json, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
-	if (rc != 0)
-		snprintf(err, errlen, "cannot write the Gradescope results %s", path);
-	json_decref(root_json);
-	return rc;
+	return write_results(root_json, path, err, errlen);
 }
 
 int gradescope_write_stopped(const char *reason, const char *path, char *err, size_t errlen)
@@ -146,10 +153,5 @@ int gradescope_write_stopped(const char *reason, const char *path, char *err, si
 	json_t *root_json = json_pack("{s:i, s:o, s:[]}", "score", 0, "output",
 	                              clean_string(t.data, OUTPUT_CAP), "tests");
 	text_free(&t);
-	int rc =
-	    root_json ? json_dump_file(root_json, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
-	if (rc != 0)
-		snprintf(err, errlen, "cannot write the Gradescope results %s", path);
-	json_decref(root_json);
-	return rc;
+	return write_results(root_json, path, err, errlen);
 }

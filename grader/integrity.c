@@ -27,6 +27,7 @@
 #include "rules.h"
 #include "run.h"
 #include "srcscan.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <elf.h>
@@ -114,11 +115,9 @@ static bool libc_defines(const char *name)
 				continue;
 			if (count == cap) {
 				cap = cap ? 2 * cap : 4096;
-				names = realloc(names, cap * sizeof *names);
-				if (!names)
-					abort();
+				names = xrealloc(names, cap, sizeof *names);
 			}
-			names[count++] = strdup(symbol);
+			names[count++] = xstrdup(symbol);
 		}
 		if (names)
 			qsort(names, count, sizeof *names, compare_names);
@@ -461,9 +460,7 @@ static bool check_source(const struct integrity_input *in, const struct integrit
 	struct line_check c = {in, v, why, 0, true};
 	struct text mine_text = {0};
 	size_t nlines = 0;
-	int *line_nos = calloc(strlen(text) + 1, sizeof *line_nos);
-	if (!line_nos)
-		abort();
+	int *line_nos = xcalloc(strlen(text) + 1, sizeof *line_nos);
 	bool mine = false;
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		char file[4096];
@@ -731,11 +728,8 @@ char **integrity_api_names(const char *header, const char *aux_file)
 	if (!aux)
 		return NULL;
 	size_t n = 0, cap = 16;
-	char **names = calloc(cap + 1, sizeof *names);
-	if (!names)
-		abort();
-	char marker[4200];
-	snprintf(marker, sizeof marker, "/* %s:", header);
+	char **names = xcalloc(cap + 1, sizeof *names);
+	char *marker = text_format("/* %s:", header);
 	for (char *line = strtok(aux, "\n"); line; line = strtok(NULL, "\n")) {
 		char *end = strstr(line, "*/");
 		if (strncmp(line, marker, strlen(marker)) != 0 || !end)
@@ -754,14 +748,12 @@ char **integrity_api_names(const char *header, const char *aux_file)
 			continue;
 		if (n == cap) {
 			cap *= 2;
-			char **grown = realloc(names, (cap + 1) * sizeof *names);
-			if (!grown)
-				abort();
-			names = grown;
+			names = xrealloc(names, cap + 1, sizeof *names);
 		}
-		names[n++] = strndup(start, (size_t)(paren - start));
+		names[n++] = xstrndup(start, (size_t)(paren - start));
 		names[n] = NULL;
 	}
+	free(marker);
 	free(aux);
 	return names;
 }

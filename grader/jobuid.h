@@ -30,4 +30,10 @@ void jobuid_enter(int slot);
  * user in the grader itself, the grader's own user without a sandbox. */
 void jobuid_current(unsigned *uid, unsigned *gid);
 
+/* Hands a folder and the files in it to a user, without following links
+ * (the sandbox user while the compiler writes there; back to the grader's
+ * before anything runs, so a submission cannot rewrite the binaries that
+ * judge it).  What cannot be handed over is said on stderr. */
+void jobuid_give_dir(const char *dir, unsigned uid, unsigned gid);
+
 #endif

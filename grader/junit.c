@@ -14,7 +14,9 @@
  */
 #include "junit.h"
 
+#include "rubric.h"
 #include "text.h"
+#include "util.h"
 
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
@@ -57,7 +59,7 @@ static int count_attribute(xmlTextWriterPtr w, const char *name, size_t value)
 static char *first_line(const char *output)
 {
 	size_t len = strcspn(output ? output : "", "\n");
-	char *line = strndup(output ? output : "", len);
+	char *line = xstrndup(output ? output : "", len);
 	return line;
 }
 
@@ -93,14 +95,17 @@ static bool flagged(const struct outcome *o)
 
 static int write_testcase(xmlTextWriterPtr w, const struct outcome *o, const char *src)
 {
-	char classname[256], file[4096];
+	char classname[256];
 	snprintf(classname, sizeof classname, "%s.%s", o->exercise, check_name(o->check));
-	snprintf(file, sizeof file, "%s/%s/%s.c", src, o->exercise, o->exercise);
+	char *file = submission_path(src, o->exercise);
 	int line = outcome_line(o, file);
-	if (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
-	    attribute(w, "name", o->name) || attribute(w, "classname", classname) ||
-	    attribute(w, "file", file) || (line > 0 && count_attribute(w, "line", (size_t)line)) ||
-	    number_attribute(w, "time", o->seconds))
+	bool started = xmlTextWriterStartElement(w, BAD_CAST "testcase") >= 0 &&
+	               !attribute(w, "name", o->name) && !attribute(w, "classname", classname) &&
+	               !attribute(w, "file", file) &&
+	               !(line > 0 && count_attribute(w, "line", (size_t)line)) &&
+	               !number_attribute(w, "time", o->seconds);
+	free(file);
+	if (!started)
 		return -1;
 	if (flagged(o) && write_failure(w, o))
 		return -1;

@@ -16,6 +16,7 @@
 
 #include "landlock.h"
 #include "protocol.h"
+#include "util.h"
 
 #include <dirent.h>
 #include <errno.h>

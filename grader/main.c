@@ -36,6 +36,7 @@
 #include "results.h"
 #include "run.h"
 #include "summary.h"
+#include "util.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -56,12 +57,12 @@ static const char usage[] =
 static bool on_path(const char *tool)
 {
 	const char *path = getenv("PATH");
-	char *copy = strdup(path ? path : "/usr/bin:/bin");
+	char *copy = xstrdup(path ? path : "/usr/bin:/bin");
 	bool found = false;
 	for (char *dir = strtok(copy, ":"); dir && !found; dir = strtok(NULL, ":")) {
-		char file[PATH_MAX];
-		snprintf(file, sizeof file, "%s/%s", dir, tool);
+		char *file = path_join(dir, tool);
 		found = access(file, X_OK) == 0;
+		free(file);
 	}
 	free(copy);
 	return found;
@@ -90,7 +91,7 @@ static int check_tools(void)
 static unsigned parse_checks(const char *list)
 {
 	unsigned set = 0;
-	char *copy = strdup(list);
+	char *copy = xstrdup(list);
 	for (char *word = strtok(copy, ","); word; word = strtok(NULL, ",")) {
 		unsigned bit = 0;
 		for (int k = CHECK_BUILD; k <= CHECK_RULES; k++)
@@ -166,6 +167,21 @@ static void graded(const struct results *r, const char *src, const char *exercis
 	if (github_output &&
 	    github_write_outputs(r, &exercise, 1, src, github_output, err, sizeof err))
 		fprintf(stderr, "grader: %s\n", err);
+}
+
+/* Creates the work folder (work, or ROOT/build/grade) and resolves it into
+ * work_real; false, with a message, if it cannot. */
+static bool make_work_folder(const char *work, const char *root_abs, char work_real[PATH_MAX])
+{
+	char *path = work ? xstrdup(work) : path_join(root_abs, "build/grade");
+	/* What the grader writes (binaries, header, suppressions) must be readable
+	 * by every job's sandbox user and writable by none of them. */
+	umask(022);
+	bool ok = make_dirs(path) == 0 && realpath(path, work_real);
+	if (!ok)
+		fprintf(stderr, "grader: cannot create the work folder %s\n", path);
+	free(path);
+	return ok;
 }
 
 /* Says when this machine cannot measure speedup: fewer than 2 usable CPUs. */
@@ -265,7 +281,7 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	char root_abs[PATH_MAX], work_abs[2 * PATH_MAX];
+	char root_abs[PATH_MAX];
 	if (!realpath(root, root_abs)) {
 		fprintf(stderr, "grader: project folder %s not found\n", root);
 		return 2;
@@ -277,19 +293,9 @@ int main(int argc, char **argv)
 	           "not graded: the grader stopped before grading this exercise (the Grade step's "
 	           "log says why)",
 	           false);
-	if (work) {
-		snprintf(work_abs, sizeof work_abs, "%s", work);
-	} else {
-		snprintf(work_abs, sizeof work_abs, "%s/build/grade", root_abs);
-	}
 	char work_real[PATH_MAX];
-	/* What the grader writes (binaries, header, suppressions) must be readable
-	 * by every job's sandbox user and writable by none of them. */
-	umask(022);
-	if (make_dirs(work_abs) != 0 || !realpath(work_abs, work_real)) {
-		fprintf(stderr, "grader: cannot create the work folder %s\n", work_abs);
+	if (!make_work_folder(work, root_abs, work_real))
 		return 2;
-	}
 	cfg.work = work_real;
 	/* cfg.src is "exercises" or getopt's optarg, never NULL */
 	if (access(cfg.src, R_OK | X_OK) != 0) { // NOLINT(clang-analyzer-core.NonNullParamChecker)
@@ -298,12 +304,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (int i = optind; i < argc; i++) {
-		char rubric[2 * PATH_MAX];
-		snprintf(rubric, sizeof rubric, "%s/harness/%s/rubric.json", root_abs, argv[i]);
-		if (access(rubric, R_OK) != 0) {
+		char *rubric = rubric_path(root_abs, argv[i]);
+		bool known = access(rubric, R_OK) == 0;
+		if (!known)
 			fprintf(stderr, "grader: unknown exercise '%s' (no %s)\n", argv[i], rubric);
+		free(rubric);
+		if (!known)
 			return 2;
-		}
 	}
 	if (check_tools()) {
 		not_graded(&out, root_abs, exercises, count,

@@ -9,6 +9,7 @@
 #include "objfile.h"
 
 #include "text.h"
+#include "util.h"
 
 #include <elf.h>
 #include <stdio.h>
@@ -45,9 +46,7 @@ static bool read_sections(struct objfile *o, char *err, size_t errlen)
 		return false;
 	}
 	o->nsections = eh->e_shnum;
-	o->sections = calloc(o->nsections + 1, sizeof *o->sections);
-	if (!o->sections)
-		abort();
+	o->sections = xcalloc(o->nsections + 1, sizeof *o->sections);
 	const Elf64_Shdr *names = header_of(o, eh->e_shstrndx);
 	for (size_t i = 0; i < o->nsections; i++) {
 		const Elf64_Shdr *sh = header_of(o, i);
@@ -69,9 +68,7 @@ static void read_symbols(struct objfile *o)
 		return;
 	const Elf64_Shdr *strings = header_of(o, o->symtab_link);
 	o->nsymbols = st->sh_size / sizeof(Elf64_Sym);
-	o->symbols = calloc(o->nsymbols + 1, sizeof *o->symbols);
-	if (!o->symbols)
-		abort();
+	o->symbols = xcalloc(o->nsymbols + 1, sizeof *o->symbols);
 	const Elf64_Sym *sym = (const Elf64_Sym *)(o->data + st->sh_offset);
 	for (size_t i = 0; i < o->nsymbols; i++) {
 		struct obj_symbol *s = &o->symbols[i];
@@ -88,19 +85,11 @@ static void read_symbols(struct objfile *o)
 bool objfile_read(const char *path, struct objfile *o, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof *o);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	o->data = text_read_file_len(path, &o->size);
+	if (!o->data) {
 		snprintf(err, errlen, "cannot open it");
 		return false;
 	}
-	struct text all = {0};
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		text_addn(&all, buf, n);
-	fclose(f);
-	o->size = all.len;
-	o->data = text_take(&all);
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)o->data;
 	if (o->size < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
 	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_type != ET_REL) {

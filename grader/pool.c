@@ -17,6 +17,7 @@
 #include "environment.h"
 #include "jobuid.h"
 #include "run.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>

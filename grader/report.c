@@ -7,30 +7,17 @@
  */
 #include "report.h"
 
+#include "util.h"
+
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-static bool tty, color;
-
-static const char *paint(const char *code)
-{
-	return color ? code : "";
-}
-#define RED    paint("\033[31m")
-#define GREEN  paint("\033[32m")
-#define YELLOW paint("\033[33m")
-#define BOLD   paint("\033[1m")
-#define DIM    paint("\033[2m")
-#define RESET  paint("\033[0m")
+static bool tty;
 
 void report_init(void)
 {
-	tty = isatty(STDOUT_FILENO);
-	const char *no_color = getenv("NO_COLOR");
-	color = tty && !(no_color && *no_color);
+	tty = paint_init();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 }
 

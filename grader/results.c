@@ -10,6 +10,7 @@
 
 #include "cpu_quota.h"
 #include "text.h"
+#include "util.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -41,7 +42,7 @@ char *outcome_unmeasurable_reason(const struct outcome *o)
 	if (!line)
 		return NULL;
 	line += strlen(UNMEASURABLE_MARK);
-	return strndup(line, strcspn(line, "\n"));
+	return xstrndup(line, strcspn(line, "\n"));
 }
 
 /* A timing verdict names the CPU quota it was measured under, if any. */
@@ -77,11 +78,7 @@ void results_add(struct results *r, struct outcome o)
 	name_quota(&o);
 	if (r->count == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 32;
-		struct outcome *items = realloc(r->items, cap * sizeof *items);
-		if (!items) {
-			fputs("grader: out of memory\n", stderr);
-			abort();
-		}
+		struct outcome *items = xrealloc(r->items, cap, sizeof *items);
 		r->items = items;
 		r->cap = cap;
 	}

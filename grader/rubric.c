@@ -6,6 +6,9 @@
  */
 #include "rubric.h"
 
+#include "text.h"
+#include "util.h"
+
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -37,7 +40,7 @@ static int lookup(const char *word, const char *const *names, int count)
 static char *copy_string(json_t *obj, const char *key)
 {
 	const char *s = json_string_value(json_object_get(obj, key));
-	return s ? strdup(s) : NULL;
+	return s ? xstrdup(s) : NULL;
 }
 
 static char **copy_strings(json_t *obj, const char *key)
@@ -47,7 +50,7 @@ static char **copy_strings(json_t *obj, const char *key)
 	char **out = calloc(n + 1, sizeof *out);
 	for (size_t i = 0; out && i < n; i++) {
 		const char *s = json_string_value(json_array_get(array, i));
-		out[i] = strdup(s ? s : "");
+		out[i] = xstrdup(s ? s : "");
 	}
 	return out;
 }
@@ -89,7 +92,7 @@ static int read_visibility(const char *path, json_t *entry, struct rubric_test *
 		            "%s: test \"%s\": \"visibility\" must be hidden, after_due_date, "
 		            "after_published or visible",
 		            path, t->name);
-	t->visibility = strdup(v);
+	t->visibility = xstrdup(v);
 	return 0;
 }
 
@@ -197,6 +200,25 @@ static void free_strings(char **list)
 	for (char **s = list; s && *s; s++)
 		free(*s);
 	free(list);
+}
+
+char *rubric_path(const char *root, const char *exercise)
+{
+	return path_join(root, "harness", exercise, "rubric.json");
+}
+
+char *submission_path(const char *src, const char *exercise)
+{
+	return text_format("%s/%s/%s.c", src, exercise, exercise);
+}
+
+int rubric_load_exercise(const char *root, const char *exercise, struct rubric *r, char *err,
+                         size_t errlen)
+{
+	char *path = rubric_path(root, exercise);
+	int rc = rubric_load(path, r, err, errlen);
+	free(path);
+	return rc;
 }
 
 void rubric_free(struct rubric *r)

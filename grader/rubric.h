@@ -48,6 +48,15 @@ struct rubric {
 
 /* Reads path; on error returns -1 with a message naming the file in err. */
 int rubric_load(const char *path, struct rubric *rubric, char *err, size_t errlen);
+/* ROOT/harness/E/rubric.json, where the project keeps exercise's rubric: a
+ * new string. */
+char *rubric_path(const char *root, const char *exercise);
+/* SRC/E/E.c, the one file graded of a submission in folder src: a new
+ * string. */
+char *submission_path(const char *src, const char *exercise);
+/* rubric_load of exercise's rubric in the project at root. */
+int rubric_load_exercise(const char *root, const char *exercise, struct rubric *rubric, char *err,
+                         size_t errlen);
 void rubric_free(struct rubric *rubric);
 
 const char *check_name(enum check_kind check);

@@ -12,6 +12,8 @@
  */
 #include "rules.h"
 
+#include "text.h"
+
 #include <ctype.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -75,14 +77,21 @@ static bool source_names(char *lines, char *const *patterns, char *word, size_t 
 	return false;
 }
 
+/* What the build wrote beside the object (OBJECT.calls, .lines), or NULL. */
+static char *read_beside(const char *object, const char *suffix)
+{
+	char *path = text_format("%s%s", object, suffix);
+	char *text = text_read_file(path);
+	free(path);
+	return text;
+}
+
 bool rules_check(const struct rubric_test *t, const char *object, const char *source,
                  const char *shown_path, struct text *out)
 {
-	char path[4200];
-	snprintf(path, sizeof path, "%s.calls", object);
-	char *symbols = text_read_file(path);
+	char *symbols = read_beside(object, ".calls");
 	if (!symbols) {
-		text_printf(out, "grader: cannot read %s, which the build writes\n", path);
+		text_printf(out, "grader: cannot read %s.calls, which the build writes\n", object);
 		return false;
 	}
 	bool ok = true, required_seen = !t->require || !t->require[0];
@@ -97,8 +106,8 @@ bool rules_check(const struct rubric_test *t, const char *object, const char *so
 		}
 	}
 	free(symbols);
-	snprintf(path, sizeof path, "%s.lines", object);
-	char *lines = t->forbid_source && t->forbid_source[0] ? text_read_file(path) : NULL;
+	char *lines =
+	    t->forbid_source && t->forbid_source[0] ? read_beside(object, ".lines") : NULL;
 	char word[256];
 	if (lines && source_names(lines, t->forbid_source, word, sizeof word)) {
 		text_printf(out, "%s uses %s: %s\n", shown_path, word,

@@ -12,6 +12,8 @@
 
 #include "keeper.h"
 #include "protocol.h"
+#include "text.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +24,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 enum { VERDICT_CAP = 1 << 20, GRACE_SECONDS = 3 };
@@ -31,13 +32,6 @@ void run_init(void)
 {
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	signal(SIGPIPE, SIG_IGN);
-}
-
-double monotonic_now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 struct buffer {
@@ -128,7 +122,7 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 	int config = spec->config ? filled_pipe(spec->config) : -1;
 	if ((spec->config && config < 0) || pipe2(out, O_CLOEXEC) || pipe2(status, O_CLOEXEC) ||
 	    (spec->verdict_channel && pipe2(verdict, O_CLOEXEC))) {
-		r->output = strdup("grader: cannot create pipes");
+		r->output = xstrdup("grader: cannot create pipes");
 		return;
 	}
 	double start = monotonic_now();
@@ -208,9 +202,9 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 	r->leftover_processes += swept;
 	if (r->started && !r->exited && !r->signal && !r->timed_out)
 		r->signal = SIGKILL; /* the keeper was killed: so was the command */
-	r->output = outb.data ? outb.data : strdup("");
+	r->output = outb.data ? outb.data : xstrdup("");
 	r->output_total = outb.total;
-	r->verdicts = verdictb.data ? verdictb.data : strdup("");
+	r->verdicts = verdictb.data ? verdictb.data : xstrdup("");
 	free(statusb.data);
 	for (int i = 0; i < 3; i++)
 		if (fds[i] >= 0)
@@ -230,11 +224,9 @@ static int tool(struct run_spec *spec, char **output)
 	if (!r.exited && *output) {
 		char why[128];
 		run_describe_end(&r, why, sizeof why);
-		char *with_reason = NULL;
-		if (asprintf(&with_reason, "%s%s %s\n", *output, spec->argv[0], why) >= 0) {
-			free(*output);
-			*output = with_reason;
-		}
+		char *with_reason = text_format("%s%s %s\n", *output, spec->argv[0], why);
+		free(*output);
+		*output = with_reason;
 	}
 	run_result_free(&r);
 	return status;
@@ -281,9 +273,7 @@ int run_compiler_reading(char *const argv[], const char *source, char **output)
 	/* Readable: the source's folder and every -I folder; writable: none. */
 	const char *readable[24];
 	size_t n = 0;
-	char *src_dir = strdup(source);
-	if (!src_dir)
-		abort();
+	char *src_dir = xstrdup(source);
 	char *slash = strrchr(src_dir, '/');
 	if (slash)
 		*slash = '\0';

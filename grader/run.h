@@ -40,9 +40,6 @@ struct run_result {
 	int leftover_processes; /* descendants still alive at the end, killed */
 };
 
-/* The monotonic clock, in seconds. */
-double monotonic_now(void);
-
 /* Makes the grader a child subreaper, so processes that a submission's
  * processes orphan come back to it and can be killed. Call once at start. */
 void run_init(void);

@@ -14,6 +14,8 @@
  */
 #include "rundir.h"
 
+#include "util.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -213,7 +215,7 @@ static int remove_at(int parent, const char *name)
 
 int rundir_remove(const char *path)
 {
-	char *copy = strdup(path);
+	char *copy = xstrdup(path);
 	if (!copy)
 		return -1;
 	char *slash = strrchr(copy, '/');

@@ -9,6 +9,7 @@
 #include "schedule.h"
 
 #include "run.h"
+#include "util.h"
 
 #include <stdlib.h>
 
@@ -52,11 +53,9 @@ static void run_inline(const struct schedule *s, const struct rubric_test *t, si
 void schedule_run(const struct schedule *s)
 {
 	size_t n = s->rubric->count;
-	struct pool_job *jobs = calloc(n, sizeof *jobs);
-	struct job_arg *args = calloc(n, sizeof *args);
-	bool *done = calloc(n, sizeof *done);
-	if (!jobs || !args || !done)
-		abort();
+	struct pool_job *jobs = xcalloc(n, sizeof *jobs);
+	struct job_arg *args = xcalloc(n, sizeof *args);
+	bool *done = xcalloc(n, sizeof *done);
 	int cpus = pool_cpus(), running = 0;
 	size_t next_done = 0;
 	bool alone_running = false;

@@ -20,6 +20,7 @@
 #include "srcscan.h"
 
 #include "rules.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -155,12 +156,10 @@ static void join_lines(const char *raw, struct logical *l)
 {
 	size_t n = strlen(raw);
 	/* Zeroed, and one spare: the scanner looks one character ahead. */
-	char *phase1 = calloc(n + 2, 1);
-	int *line1 = calloc(n + 2, sizeof *line1);
-	l->text = calloc(n + 2, 1);
-	l->line = calloc(n + 2, sizeof *l->line);
-	if (!phase1 || !line1 || !l->text || !l->line)
-		abort();
+	char *phase1 = xcalloc(n + 2, 1);
+	int *line1 = xcalloc(n + 2, sizeof *line1);
+	l->text = xcalloc(n + 2, 1);
+	l->line = xcalloc(n + 2, sizeof *l->line);
 	size_t m = 0;
 	int line = 1;
 	for (size_t i = 0; i < n; i++) {
@@ -285,6 +284,22 @@ static bool is_listed(const char *const *names, const char *name)
 	return false;
 }
 
+/* Why the student's file may not use name, and the fix; NULL if it may. */
+static const char *refusal(const struct scanner *s, const char *name)
+{
+	if (srcscan_names_a_tool(name))
+		return "code that names a sanitizer's or Valgrind's interface can tell it is being "
+		       "checked; remove it";
+	if (is_listed(s->differing, name))
+		return "the grader's compilers define it differently, so code that depends on it "
+		       "could behave differently in the build each test watches; do without it";
+	if (!srcscan_identifier_allowed(name))
+		return "names that begin with an underscore belong to the compiler and the C "
+		       "library (they tell the grader's builds apart); use the standard name (e.g. "
+		       "atomic_fetch_add, not a compiler internal)";
+	return NULL;
+}
+
 static void check_identifier(struct scanner *s, size_t start)
 {
 	char name[256];
@@ -293,27 +308,10 @@ static void check_identifier(struct scanner *s, size_t start)
 		len = sizeof name - 1;
 	memcpy(name, s->l->text + start, len);
 	name[len] = '\0';
-	int line = s->l->line[start];
-	if (srcscan_names_a_tool(name)) {
-		text_printf(
-		    s->why,
-		    "%s:%d uses '%s': code that names a sanitizer's or Valgrind's interface "
-		    "can tell it is being checked; remove it\n",
-		    s->shown_path, line, name);
-		s->ok = false;
-	} else if (is_listed(s->differing, name)) {
-		text_printf(s->why,
-		            "%s:%d uses '%s': the grader's compilers define it differently, so "
-		            "code that depends on it could behave differently in the build each "
-		            "test watches; do without it\n",
-		            s->shown_path, line, name);
-		s->ok = false;
-	} else if (!srcscan_identifier_allowed(name)) {
-		text_printf(s->why,
-		            "%s:%d uses '%s': names that begin with an underscore belong to the "
-		            "compiler and the C library (they tell the grader's builds apart); use "
-		            "the standard name (e.g. atomic_fetch_add, not a compiler internal)\n",
-		            s->shown_path, line, name);
+	const char *why = refusal(s, name);
+	if (why) {
+		text_printf(s->why, "%s:%d uses '%s': %s\n", s->shown_path, s->l->line[start], name,
+		            why);
 		s->ok = false;
 	}
 }

@@ -9,6 +9,7 @@
 #include "summary.h"
 
 #include "text.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,7 @@ static void add_exercise_rows(struct text *t, const struct results *r, const cha
 /* Text for inside <pre>: HTML's special characters escaped, valid UTF-8. */
 static void add_html(struct text *t, const char *s, size_t len)
 {
-	char *part = strndup(s, len);
+	char *part = xstrndup(s, len);
 	char *clean = text_clean_utf8(part);
 	for (const char *c = clean; *c; c++) {
 		if (*c == '<')

@@ -22,6 +22,7 @@
 #include "symbolize.h"
 
 #include "run.h"
+#include "util.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -79,10 +80,8 @@ static size_t collect(const char *log, const char *binary, const char *name, str
 /* Fills in function and file:line for every place, with one addr2line. */
 static void ask_addr2line(const char *binary, struct place *places, size_t n)
 {
-	char **argv = calloc(n + 5, sizeof *argv);
-	char(*hex)[24] = calloc(n, sizeof *hex);
-	if (!argv || !hex)
-		abort();
+	char **argv = xcalloc(n + 5, sizeof *argv);
+	char(*hex)[24] = xcalloc(n, sizeof *hex);
 	argv[0] = "addr2line";
 	argv[1] = "-f";
 	argv[2] = "-e";
@@ -183,13 +182,11 @@ char *tsan_symbolize(const char *log, const char *binary)
 {
 	const char *slash = strrchr(binary, '/');
 	const char *name = slash ? slash + 1 : binary;
-	struct place *places = calloc(MAX_ADDRESSES, sizeof *places);
-	if (!places)
-		abort();
+	struct place *places = xcalloc(MAX_ADDRESSES, sizeof *places);
 	size_t n = collect(log, binary, name, places);
 	if (n == 0) {
 		free(places);
-		return strdup(log);
+		return xstrdup(log);
 	}
 	ask_addr2line(binary, places, n);
 	/* the data sections only: the whole table is over run_tool's cap */
@@ -198,7 +195,7 @@ char *tsan_symbolize(const char *log, const char *binary)
 	char *table = NULL;
 	if (!strstr(log, "Location is global '<null>'") || run_tool(objdump, 60, &table) != 0) {
 		free(table);
-		table = strdup("");
+		table = xstrdup("");
 	}
 	struct text out = {0};
 	for (const char *p = log; *p;) {

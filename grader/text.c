@@ -4,6 +4,8 @@
  */
 #include "text.h"
 
+#include "util.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +19,8 @@ static void reserve(struct text *t, size_t more)
 	while (cap < t->len + more + 1)
 		cap *= 2;
 	char *data = realloc(t->data, cap);
-	if (!data) {
-		fputs("grader: out of memory\n", stderr);
-		abort();
-	}
+	if (!data)
+		out_of_memory();
 	t->data = data;
 	t->cap = cap;
 }
@@ -72,7 +72,7 @@ char *text_format(const char *fmt, ...)
 
 char *text_take(struct text *t)
 {
-	char *s = t->data ? t->data : strdup("");
+	char *s = t->data ? t->data : xstrdup("");
 	t->data = NULL;
 	t->len = t->cap = 0;
 	return s;
@@ -97,18 +97,25 @@ char *text_replace_all(const char *s, const char *from, const char *to)
 	return text_take(&out);
 }
 
-char *text_read_file(const char *path)
+char *text_read_file_len(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
 	struct text out = {0};
-	char buf[8192];
+	char buf[65536];
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
 		text_addn(&out, buf, n);
 	fclose(f);
+	*len = out.len;
 	return text_take(&out);
+}
+
+char *text_read_file(const char *path)
+{
+	size_t len;
+	return text_read_file_len(path, &len);
 }
 
 char *text_file_line(const char *path, int n)
@@ -121,7 +128,7 @@ char *text_file_line(const char *path, int n)
 	for (int i = 1; fgets(line, sizeof line, f); i++) {
 		if (i == n) {
 			line[strcspn(line, "\n")] = '\0';
-			found = strdup(line);
+			found = xstrdup(line);
 			break;
 		}
 	}

@@ -25,6 +25,8 @@ char *text_replace_all(const char *s, const char *from, const char *to);
 
 /* Reads a whole file; NULL if it cannot. */
 char *text_read_file(const char *path);
+/* The same for a file that may hold NUL bytes: its size in *len. */
+char *text_read_file_len(const char *path, size_t *len);
 
 /* A copy of s with every byte that is not part of valid UTF-8 replaced by
  * "?": JSON and XML writers accept nothing else. */

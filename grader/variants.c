@@ -16,6 +16,7 @@
 #include "rules.h"
 #include "run.h"
 #include "text.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -76,11 +77,9 @@ static bool read_macros(const char *const *compiler, const char *source, struct 
 		size_t len = strcspn(name, " (");
 		if (set->n == cap) {
 			cap = cap ? 2 * cap : 1024;
-			set->m = realloc(set->m, cap * sizeof *set->m);
-			if (!set->m)
-				abort();
+			set->m = xrealloc(set->m, cap, sizeof *set->m);
 		}
-		set->m[set->n++] = (struct macro){strndup(name, len), strdup(line + 8), false};
+		set->m[set->n++] = (struct macro){xstrndup(name, len), xstrdup(line + 8), false};
 	}
 	free(out);
 	if (set->m)
@@ -163,11 +162,9 @@ static void compare(struct macros *first, const struct macros *other)
 		}
 		if (!missing)
 			continue;
-		first->m = realloc(first->m, (first->n + 1) * sizeof *first->m);
-		if (!first->m)
-			abort();
-		first->m[first->n++] =
-		    (struct macro){strdup(other->m[i].name), strdup(other->m[i].definition), true};
+		first->m = xrealloc(first->m, first->n + 1, sizeof *first->m);
+		first->m[first->n++] = (struct macro){xstrdup(other->m[i].name),
+		                                      xstrdup(other->m[i].definition), true};
 	}
 	if (first->m)
 		qsort(first->m, first->n, sizeof *first->m, by_name);
@@ -203,14 +200,12 @@ static char **differing_names(struct macros *set)
 			if (!set->m[i].differs && uses_differing(set, set->m[i].definition))
 				changed = set->m[i].differs = true;
 	}
-	char **names = calloc(set->n + 1, sizeof *names);
-	if (!names)
-		abort();
+	char **names = xcalloc(set->n + 1, sizeof *names);
 	size_t k = 0;
 	for (size_t i = 0; i < set->n; i++)
 		if (set->m[i].differs && set->m[i].name[0] != '_' &&
 		    !symbol_matches(same_meaning, set->m[i].name))
-			names[k++] = strdup(set->m[i].name);
+			names[k++] = xstrdup(set->m[i].name);
 	return names;
 }
 

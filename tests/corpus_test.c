@@ -17,6 +17,7 @@
 #include "course.h"
 #include "run.h"
 #include "text.h"
+#include "util.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -196,6 +197,26 @@ static bool also_exercise(const struct grading_case *c, char *name, size_t len)
 	return true;
 }
 
+/* Runs the grader (argv) within seconds; asserts that it ran to the end and
+ * wrote its results file json, and returns that file parsed.  The report's
+ * end goes to log; what names what was graded, for the messages. */
+static json_t *run_grader(char **argv, int seconds, const char *json, const char *what, char *log,
+                          size_t loglen)
+{
+	char *output = NULL;
+	int status = run_tool(argv, seconds, &output);
+	/* Check's messages are limited to a few KiB: keep the report's end. */
+	const char *shown = output ? output : "";
+	size_t len = strlen(shown);
+	snprintf(log, loglen, "%s", len > 2500 ? shown + len - 2500 : shown);
+	free(output);
+	ck_assert_msg(status == 0, "grader exited %d on %s:\n%s", status, what, log);
+	json_error_t err;
+	json_t *root = json_load_file(json, 0, &err);
+	ck_assert_msg(root != NULL, "no results file for %s: %s", what, err.text);
+	return root;
+}
+
 /* Grades one submission file; returns the parsed results JSON. */
 static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 {
@@ -232,17 +253,7 @@ static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 	/* calls=any: the run-time layers are under test, not the allow list. */
 	if (any_call)
 		argv[also ? 11 : 10] = "--any-call";
-	char *output = NULL;
-	int status = run_tool(argv, 900, &output);
-	/* Check's messages are limited to a few KiB: keep the report's end. */
-	const char *shown = output ? output : "";
-	size_t len = strlen(shown);
-	snprintf(log, loglen, "%s", len > 2500 ? shown + len - 2500 : shown);
-	free(output);
-	ck_assert_msg(status == 0, "grader exited %d on %s:\n%s", status, c->path, log);
-	json_error_t err;
-	json_t *root = json_load_file(json, 0, &err);
-	ck_assert_msg(root != NULL, "no results file for %s: %s", c->path, err.text);
+	json_t *root = run_grader(argv, 900, json, c->path, log, loglen);
 	if (strstr(c->expect, "procs=none")) {
 		int left = processes_inside(tmp);
 		ck_assert_msg(left == 0, "%s: %d process(es) outlived grading", c->path, left);
@@ -416,17 +427,7 @@ static json_t *grade_all_shared(const char *src, char *log, size_t loglen)
 	for (int i = 0; i < course_count; i++)
 		argv[n++] = (char *)course[i];
 	argv[n] = NULL;
-	char *output = NULL;
-	int status = run_tool(argv, 1800, &output);
-	const char *shown = output ? output : "";
-	size_t len = strlen(shown);
-	snprintf(log, loglen, "%s", len > 2500 ? shown + len - 2500 : shown);
-	free(output);
-	ck_assert_msg(status == 0, "grader exited %d on %s:\n%s", status, src, log);
-	json_error_t err;
-	json_t *root = json_load_file(json, 0, &err);
-	ck_assert_msg(root != NULL, "no results file for %s: %s", src, err.text);
-	return root;
+	return run_grader(argv, 1800, json, src, log, loglen);
 }
 
 /* Cross-talk: after every integrity case was graded in one work folder,

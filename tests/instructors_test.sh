@@ -293,7 +293,6 @@ flood_and_crash() {
 	cat >"$tmp/flood/balance/balance.c" <<-'EOF'
 		/* Hostile: 800 KB on one line, bytes JSON must escape, then a crash. */
 		#include "balance.h"
-		#include <signal.h>
 		#include <stdio.h>
 		#include <string.h>
 		static void flood(void)
@@ -305,7 +304,7 @@ flood_and_crash() {
 				fputs(line, stdout);
 			fputs("\x01\xff\"\\<&>", stdout);
 			fflush(stdout);
-			raise(SIGSEGV);
+			*(volatile int *)0 = 0; /* a crash, with no call the build refuses */
 		}
 		void balance_set(long value) { (void)value; flood(); }
 		long balance_get(void) { flood(); return 0; }

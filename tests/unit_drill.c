@@ -9,6 +9,9 @@
 #include "hints.h"
 #include "progress.h"
 #include "text.h"
+#include "util.h"
+
+#include "expect.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -91,10 +94,9 @@ START_TEST(hints_go_one_level_deeper_each_time_and_stop_at_the_last)
 {
 	char *root = scratch_root("nudge\n---\nidea\n");
 	char *first = hint_next(root, 0), *second = hint_next(root, 0), *again = hint_next(root, 0);
-	ck_assert_ptr_nonnull(strstr(first, "hint 1 of 2:\n\nnudge\n"));
-	ck_assert_ptr_nonnull(strstr(second, "hint 2 of 2:\n\nidea\n"));
-	ck_assert_ptr_nonnull(strstr(second, "That was the last hint"));
-	ck_assert_ptr_nonnull(strstr(again, "hint 2 of 2"));
+	expect_shows(first, "hint 1 of 2:\n\nnudge\n");
+	expect_shows(second, "hint 2 of 2:\n\nidea\n", "That was the last hint");
+	expect_shows(again, "hint 2 of 2");
 	free(first);
 	free(second);
 	free(again);
@@ -112,8 +114,8 @@ START_TEST(every_exercise_has_its_pristine_stub)
 		char file[128], copy_name[128];
 		snprintf(file, sizeof file, "%s.c", course[i]);
 		snprintf(copy_name, sizeof copy_name, "%s.c.stub", course[i]);
-		char *stub_path = course_file(".", "exercises", course[i], file);
-		char *copy_path = course_file(".", "harness", course[i], copy_name);
+		char *stub_path = path_join(".", "exercises", course[i], file);
+		char *copy_path = path_join(".", "harness", course[i], copy_name);
 		char *stub = text_read_file(stub_path), *copy = text_read_file(copy_path);
 		ck_assert_msg(copy && stub && strcmp(stub, copy) == 0,
 		              "%s must be a copy of %s, which make reset restores: "

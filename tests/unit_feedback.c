@@ -8,6 +8,7 @@
 #include "course.h"
 #include "rubric.h"
 #include "text.h"
+#include "util.h"
 
 #include <check.h>
 #include <ctype.h>
@@ -66,8 +67,8 @@ START_TEST(every_failure_points_at_an_existing_readme_section)
 	for (int i = 0; i < course_count; i++) {
 		if (!course_available(".", course[i]))
 			continue;
-		char *path = course_file(".", "harness", course[i], "rubric.json");
-		char *readme_path = course_file(".", "exercises", course[i], "README.md");
+		char *path = path_join(".", "harness", course[i], "rubric.json");
+		char *readme_path = path_join(".", "exercises", course[i], "README.md");
 		char *readme = text_read_file(readme_path);
 		ck_assert_msg(readme != NULL, "%s is missing", readme_path);
 		struct rubric r;

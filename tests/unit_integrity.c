@@ -21,9 +21,7 @@
 
 static char *write_temp(const char *content, const char *suffix)
 {
-	char *path = NULL;
-	if (asprintf(&path, "/tmp/unit-integrity-XXXXXX%s", suffix) < 0)
-		abort();
+	char *path = text_format("/tmp/unit-integrity-XXXXXX%s", suffix);
 	int fd = mkstemps(path, (int)strlen(suffix));
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(write(fd, content, strlen(content)), (ssize_t)strlen(content));
@@ -126,9 +124,7 @@ END_TEST
 static char *compile(const char *text)
 {
 	char *src = write_temp(text, ".c");
-	char *obj = NULL;
-	if (asprintf(&obj, "%s.o", src) < 0)
-		abort();
+	char *obj = text_format("%s.o", src);
 	char *argv[] = {"gcc", "-std=c11", "-c", src, "-o", obj, NULL};
 	char *out = NULL;
 	ck_assert_msg(run_tool(argv, 60, &out) == 0, "gcc: %s", out);

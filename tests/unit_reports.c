@@ -14,6 +14,8 @@
 #include "summary.h"
 #include "text.h"
 
+#include "expect.h"
+
 #include <check.h>
 #include <jansson.h>
 #include <libxml/parser.h>
@@ -53,6 +55,17 @@ static char *temp_file(void)
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	return path;
+}
+
+/* The job summary written for r's exercises (the file is removed). */
+static char *summary_of(const struct results *r, const char *const *exercises, int count)
+{
+	char *path = temp_file(), err[256];
+	ck_assert_int_eq(github_write_summary(r, exercises, count, path, err, sizeof err), 0);
+	char *written = text_read_file(path);
+	unlink(path);
+	free(path);
+	return written;
 }
 
 START_TEST(base64_matches_rfc4648_vectors)
@@ -128,18 +141,12 @@ START_TEST(summary_rows_stay_one_line_with_pipes_escaped)
 {
 	struct results r;
 	sample(&r);
-	char *path = temp_file(), err[256];
 	const char *exercises[] = {"balance", "zombie"};
-	ck_assert_int_eq(github_write_summary(&r, exercises, 2, path, err, sizeof err), 0);
-	char *written = text_read_file(path);
-	ck_assert_ptr_nonnull(strstr(written, "## Grade: 15/30\n"));
-	ck_assert_ptr_nonnull(strstr(written, "| balance | 5/20 |\n"));
-	ck_assert_ptr_nonnull(
-	    strstr(written, "| ✅ pass | 5/5 | functional | builds \\| links |\n"));
-	ck_assert_ptr_nonnull(strstr(written, "| ❌ fail | 0/15 | functional | a \"race\" |\n"));
+	char *written = summary_of(&r, exercises, 2);
+	expect_shows(written, "## Grade: 15/30\n", "| balance | 5/20 |\n",
+	             "| ✅ pass | 5/5 | functional | builds \\| links |\n",
+	             "| ❌ fail | 0/15 | functional | a \"race\" |\n");
 	free(written);
-	unlink(path);
-	free(path);
 	results_free(&r);
 }
 END_TEST
@@ -266,14 +273,12 @@ START_TEST(unmeasurable_test_counts_nothing_and_says_why_everywhere)
 	          1);
 	ck_assert(xpath_number(doc, "/testsuites/testsuite/@skipped") == 1);
 	xmlFreeDoc(doc);
-	ck_assert_int_eq(truncate(path, 0), 0);
-	ck_assert_int_eq(github_write_summary(&r, exercises, 1, path, err, sizeof err), 0);
-	char *summary = text_read_file(path);
-	ck_assert_ptr_nonnull(strstr(summary, "**WARNING**: 1 test could not be measured"));
-	ck_assert_ptr_nonnull(strstr(summary, "| ⚠️ not measured | 0/0 | timing | speedup |"));
-	free(summary);
 	unlink(path);
 	free(path);
+	char *summary = summary_of(&r, exercises, 1);
+	expect_shows(summary, "**WARNING**: 1 test could not be measured",
+	             "| ⚠️ not measured | 0/0 | timing | speedup |");
+	free(summary);
 	results_free(&r);
 }
 END_TEST
@@ -289,19 +294,13 @@ START_TEST(summary_shows_the_first_lines_of_each_failure)
 	free(o.output);
 	o.output = text_take(&long_evidence);
 	results_add(&r, o);
-	char *path = temp_file(), err[256];
 	const char *exercises[] = {"balance", "zombie"};
-	ck_assert_int_eq(github_write_summary(&r, exercises, 2, path, err, sizeof err), 0);
-	char *written = text_read_file(path);
-	ck_assert_ptr_nonnull(
-	    strstr(written, "<details><summary>❌ fail 0/15: a \"race\"</summary>"));
-	ck_assert_ptr_nonnull(strstr(written, "second line &lt;&amp;&gt;\n"));
-	ck_assert_ptr_nonnull(strstr(written, "line 20 &lt;b&gt;\n[... the rest is in the Grade"));
-	ck_assert_ptr_null(strstr(written, "line 21 "));
-	ck_assert_ptr_null(strstr(written, "summary>✅"));
+	char *written = summary_of(&r, exercises, 2);
+	expect_shows(written, "<details><summary>❌ fail 0/15: a \"race\"</summary>",
+	             "second line &lt;&amp;&gt;\n",
+	             "line 20 &lt;b&gt;\n[... the rest is in the Grade", NULL);
+	expect_hides(written, "line 21 ", "summary>✅");
 	free(written);
-	unlink(path);
-	free(path);
 	results_free(&r);
 }
 END_TEST
@@ -318,17 +317,11 @@ START_TEST(summary_stays_under_github_limit)
 		o.output = text_take(&evidence);
 		results_add(&r, o);
 	}
-	char *path = temp_file(), err[256];
 	const char *exercises[] = {"balance"};
-	ck_assert_int_eq(github_write_summary(&r, exercises, 1, path, err, sizeof err), 0);
-	struct stat st;
-	ck_assert_int_eq(stat(path, &st), 0);
-	ck_assert_int_lt(st.st_size, (off_t)128 * 1024);
-	char *written = text_read_file(path);
-	ck_assert_ptr_nonnull(strstr(written, "More failures than this summary can hold"));
+	char *written = summary_of(&r, exercises, 1);
+	ck_assert_uint_lt(strlen(written), (size_t)128 * 1024);
+	expect_shows(written, "More failures than this summary can hold");
 	free(written);
-	unlink(path);
-	free(path);
 	results_free(&r);
 }
 END_TEST

@@ -45,9 +45,6 @@ int students_find(struct batch *c);
  * actions/download-artifact puts each artifact); -1 if it cannot be read. */
 int students_find_results(struct batch *c);
 
-/* "a/b": a new string. */
-char *joined(const char *a, const char *b);
-
 /* Whether path is a folder. */
 bool is_dir(const char *path);
 

@@ -23,6 +23,8 @@
 
 #include "rubric.h"
 #include "run.h"
+#include "text.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -70,12 +72,10 @@ static int timing_checks(const struct batch *c)
 {
 	int timing = 0;
 	for (int e = 0; e < c->nexercises && timing >= 0; e++) {
-		char *path;
-		if (asprintf(&path, "%s/harness/%s/rubric.json", c->root, c->exercises[e]) < 0)
-			abort();
 		struct rubric r;
 		char err[512];
-		bool known = rubric_load(path, &r, err, sizeof err) == 0;
+		bool known =
+		    rubric_load_exercise(c->root, c->exercises[e], &r, err, sizeof err) == 0;
 		if (!known) {
 			fprintf(stderr, "grade-class: unknown exercise '%s': %s\n", c->exercises[e],
 			        err);
@@ -84,7 +84,6 @@ static int timing_checks(const struct batch *c)
 		for (size_t t = 0; known && t < r.count; t++)
 			timing |= r.tests[t].check == CHECK_TIMING;
 		rubric_free(&r);
-		free(path);
 	}
 	return timing;
 }
@@ -96,9 +95,8 @@ static int make_results_dir(struct batch *c)
 	if (len > 4 && strcmp(c->out + len - 4, ".csv") == 0)
 		len -= 4;
 	/* gradebook.csv -> gradebook/; a name without .csv -> name.d/ */
-	if (len == strlen(c->out) ? asprintf(&c->results_dir, "%s.d", c->out) < 0
-	                          : (c->results_dir = strndup(c->out, len)) == NULL)
-		abort();
+	c->results_dir = len == strlen(c->out) ? text_format("%s.d", c->out)
+	                                       : text_format("%.*s", (int)len, c->out);
 	if (mkdir(c->results_dir, 0755) != 0 && errno != EEXIST) {
 		fprintf(stderr, "grade-class: cannot create %s: %s\n", c->results_dir,
 		        strerror(errno));

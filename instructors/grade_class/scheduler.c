@@ -13,6 +13,7 @@
 
 #include "pool.h"
 #include "run.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,11 +26,11 @@ enum { LOG_CAP = 4 << 20 };
 /* A repository clone has exercises/ inside; a plain folder is the layout. */
 static char *submission_src(const struct student *s)
 {
-	char *inner = joined(s->folder, "exercises");
+	char *inner = path_join(s->folder, "exercises");
 	if (is_dir(inner))
 		return inner;
 	free(inner);
-	return strdup(s->folder);
+	return xstrdup(s->folder);
 }
 
 /* This process's environment but GitHub Actions' output files: one
@@ -73,9 +74,8 @@ static bool grade_student(void *arg, struct text *out)
 {
 	const struct batch *c = ((struct job_arg *)arg)->c;
 	const struct student *s = ((struct job_arg *)arg)->s;
-	char *grader = joined(c->root, "build/grader/grader"), *src = submission_src(s), *work;
-	if (asprintf(&work, "%s/build/class/%s", c->root, s->name) < 0)
-		abort();
+	char *grader = path_join(c->root, "build/grader/grader"), *src = submission_src(s);
+	char *work = path_join(c->root, "build/class", s->name);
 	char *argv[11 + MAX_EXERCISES] = {grader,   "--root", (char *)c->root, "--src", src,
 	                                  "--json", s->json,  "--work",        work,    NULL};
 	for (int i = 0; i < c->nexercises; i++)

@@ -8,20 +8,15 @@
  */
 #include "grade_class.h"
 
+#include "text.h"
+#include "util.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-char *joined(const char *a, const char *b)
-{
-	char *s;
-	if (asprintf(&s, "%s/%s", a, b) < 0)
-		abort();
-	return s;
-}
 
 bool is_dir(const char *path)
 {
@@ -31,10 +26,7 @@ bool is_dir(const char *path)
 
 char *student_file(const struct batch *c, const struct student *s, const char *ext)
 {
-	char *file;
-	if (asprintf(&file, "%s/%s.%s", c->results_dir, s->name, ext) < 0)
-		abort();
-	return file;
+	return text_format("%s/%s.%s", c->results_dir, s->name, ext);
 }
 
 /* `gh classroom clone student-repos` clones into SLUG-submissions/ folders
@@ -46,8 +38,8 @@ static char *student_name(const char *dir, const char *folder)
 	size_t slug = strlen(base) > strlen(suffix) ? strlen(base) - strlen(suffix) : 0;
 	if (slug && strcmp(base + slug, suffix) == 0 && strncmp(folder, base, slug) == 0 &&
 	    folder[slug] == '-' && folder[slug + 1])
-		return strdup(folder + slug + 1);
-	return strdup(folder);
+		return xstrdup(folder + slug + 1);
+	return xstrdup(folder);
 }
 
 static int by_name(const void *a, const void *b)
@@ -75,7 +67,7 @@ int students_find(struct batch *c)
 		return -1;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL && c->nstudents < MAX_STUDENTS) {
-		char *folder = joined(c->dir, e->d_name);
+		char *folder = path_join(c->dir, e->d_name);
 		if (e->d_name[0] == '.' || !is_dir(folder)) {
 			free(folder);
 			continue;
@@ -95,8 +87,8 @@ static void add_result_file(struct batch *c, const char *dir, const char *file)
 	if (len <= 5 || strcmp(file + len - 5, ".json") != 0 || c->nstudents == MAX_STUDENTS)
 		return;
 	struct student *s = &c->students[c->nstudents++];
-	s->json = joined(dir, file);
-	s->name = strndup(file, len - 5);
+	s->json = path_join(dir, file);
+	s->name = xstrndup(file, len - 5);
 }
 
 int students_find_results(struct batch *c)
@@ -106,7 +98,7 @@ int students_find_results(struct batch *c)
 		return -1;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
-		char *path = joined(c->merge, e->d_name);
+		char *path = path_join(c->merge, e->d_name);
 		DIR *inner = e->d_name[0] == '.' ? NULL : opendir(path);
 		struct dirent *f;
 		while (inner && (f = readdir(inner)) != NULL)
