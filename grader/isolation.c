@@ -61,7 +61,9 @@ static void job_users(const struct grader_config *cfg, char *text, size_t len)
  * its own (jobuid.c); says what is in force. */
 void isolation_choose(struct grader_config *cfg, char *isolation, size_t len)
 {
-	const char *base = "one process group per run under a subreaper keeper; time limits; "
+	const char *base = "every build checked, only the rubric's calls, only the header's "
+	                   "globals; the run's key on a pipe closed before student code; "
+	                   "one process group per run under a subreaper keeper; time limits; "
 	                   "output capped at 64 KiB; no core files; files up to 64 MiB; "
 	                   "memory limited to 4 GiB (3 GiB under ThreadSanitizer); "
 	                   "fresh run folders (a new random one per run, removed after it; "
