@@ -4,7 +4,9 @@
  * Lost updates show as a wrong final balance, so every concurrent test
  * compares the end result with the one arithmetic predicts.  try_withdraw
  * bugs (check-then-act, load-then-store) show as more withdrawals succeeding
- * than the funds cover, or as an observer seeing the balance below zero.
+ * than the funds cover, or as an observer seeing the balance below zero; a
+ * compare-and-swap tried only once shows as fewer, refusals of withdrawals
+ * the balance covered.
  * These bugs are invisible to ThreadSanitizer (every access is atomic), so
  * the rubric also runs these tests in the ThreadSanitizer build, where the
  * harness's atomic wrappers yield between the student's atomic steps.
@@ -144,9 +146,53 @@ static void contention_rounds(long rounds, long funds_per_round)
 	}
 }
 
+/* The other half of "exactly as often as the funds cover": threads withdraw
+ * 1 at a time from a balance that covers every call, so none may be
+ * refused.  A single compare-and-swap that gives up when another thread
+ * changed the balance first refuses some of them. */
+struct covered {
+	long calls;
+	atomic_long refused;
+};
+
+static void withdraw_covered(unsigned i, void *arg)
+{
+	struct covered *c = arg;
+	long refused = 0;
+	(void)i;
+	for (long k = 0; k < c->calls; k++)
+		refused += !balance_try_withdraw(1);
+	atomic_fetch_add(&c->refused, refused);
+}
+
+static void covered_withdrawals(long calls)
+{
+	const unsigned threads = 6;
+	struct covered c = {.calls = calls};
+	long funds = (long)threads * calls + 1000;
+	balance_set(funds);
+	harness_run_threads(threads, withdraw_covered, &c);
+	long refused = atomic_load(&c.refused);
+	harness_info("%u threads called try_withdraw(1) %ld times each on a balance of %ld: %ld "
+	             "refused",
+	             threads, calls, funds, refused);
+	ck_assert_msg(refused == 0,
+	              "%u threads called try_withdraw(1) %ld times each on a balance of %ld, which "
+	              "covers every call, yet %ld call%s refused (final balance %ld): when the "
+	              "compare-and-swap fails because another thread changed the balance first, "
+	              "retry with the balance it read, as long as that still covers the amount",
+	              threads, calls, funds, refused, refused == 1 ? " was" : "s were",
+	              balance_get());
+	ck_assert_msg(balance_get() == funds - (long)threads * calls,
+	              "%ld successful try_withdraw(1) calls on a balance of %ld left %ld, expected "
+	              "%ld",
+	              (long)threads * calls, funds, balance_get(), funds - (long)threads * calls);
+}
+
 START_TEST(try_withdraw_contention)
 {
 	harness_perturb(HARNESS_PERTURB_HEAVY);
+	covered_withdrawals(harness_scaled(100000));
 	contention_rounds(harness_scaled(400), 2000);
 }
 END_TEST

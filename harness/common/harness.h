@@ -94,6 +94,14 @@ unsigned harness_cpus(void);
 /* Sleeps the calling thread for the given number of microseconds. */
 void harness_sleep_us(unsigned us);
 
+/* The end of a stress loop's time budget, on harness_now()'s clock:
+ * `seconds` from now, stretched like the watchdog's limit under the
+ * sanitizers and Valgrind (HARNESS_TIMEOUT_FACTOR).  A loop stops at its
+ * count or at this deadline, whichever comes first, so a busy machine does
+ * less work instead of failing a correct submission; give it a fraction of
+ * the test's limit, and report with harness_info how much was done. */
+double harness_deadline(double seconds);
+
 /* --- schedule perturbation --------------------------------------------- */
 
 /*

@@ -70,14 +70,102 @@ static bool chance(unsigned per_mille)
 	return per_mille && harness_random() % 1000 < per_mille;
 }
 
-/* A perturbation point: maybe yield, rarely sleep a little. */
+/* --- CPU contention ------------------------------------------------------ */
+
+/*
+ * When other processes keep this process's CPUs busy, an injected
+ * sched_yield() hands a whole time slice (milliseconds) to them, and a short
+ * sleep wakes late: a stress test then crawls, and its time limit blames the
+ * student for a busy machine.  So the load of others is sampled from
+ * /proc/stat at most every CONTENTION_WINDOW_S (busy time of the CPUs this
+ * process may run on, minus this process's own CPU time), and while they
+ * hold more than CONTENDED_SHARE of those CPUs, yields and sleeps become
+ * spins of the same length: the window between the student's steps still
+ * opens, and the CPU stays with the test.  The random draws are the same
+ * either way, so each thread's stream of decisions does not change.
+ */
+#define CONTENTION_WINDOW_S 0.1
+#define CONTENDED_SHARE     0.25
+#define YIELD_SPIN_US       2
+
+static atomic_bool contended;
+static atomic_flag sampling = ATOMIC_FLAG_INIT;
+static atomic_llong sampled_at_us;
+static double others_busy_at; /* guarded by sampling */
+
+/* Seconds the CPUs in `set` spent busy since boot, from /proc/stat. */
+static double cpus_busy(const cpu_set_t *set)
+{
+	FILE *f = fopen("/proc/stat", "re");
+	if (!f)
+		return -1;
+	char line[512];
+	unsigned long long ticks = 0;
+	while (fgets(line, sizeof line, f)) {
+		int cpu;
+		unsigned long long user, nice, system, idle, iowait, irq, softirq, steal;
+		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &user,
+		           &nice, &system, &idle, &iowait, &irq, &softirq, &steal) == 9 &&
+		    cpu >= 0 && cpu < CPU_SETSIZE && CPU_ISSET(cpu, set))
+			ticks += user + nice + system + irq + softirq + steal;
+	}
+	fclose(f);
+	return (double)ticks / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* Re-judges the contention once a window has passed; one thread at a time. */
+static bool cpus_contended(void)
+{
+	long long now = (long long)(harness_now() * 1e6), last = atomic_load(&sampled_at_us);
+	if (now - last < (long long)(CONTENTION_WINDOW_S * 1e6) ||
+	    atomic_flag_test_and_set(&sampling))
+		return atomic_load(&contended);
+	cpu_set_t set;
+	last = atomic_load(&sampled_at_us);
+	if (now - last >= (long long)(CONTENTION_WINDOW_S * 1e6) &&
+	    sched_getaffinity(0, sizeof set, &set) == 0) {
+		double others = cpus_busy(&set) - harness_cpu_time();
+		double share =
+		    (others - others_busy_at) / ((double)(now - last) / 1e6 * CPU_COUNT(&set));
+		if (last > 0)
+			atomic_store(&contended, share > CONTENDED_SHARE);
+		others_busy_at = others;
+		atomic_store(&sampled_at_us, now);
+	}
+	atomic_flag_clear(&sampling);
+	return atomic_load(&contended);
+}
+
+/* Holds the CPU for `us` microseconds. */
+static void spin_us(unsigned us)
+{
+	double until = harness_now() + us / 1e6;
+	while (harness_now() < until)
+		;
+}
+
+/* sched_yield(), or a spin as long as a yield among idle CPUs takes. */
+static void yield_briefly(void)
+{
+	if (cpus_contended())
+		spin_us(YIELD_SPIN_US);
+	else
+		sched_yield();
+}
+
+/* A perturbation point: maybe yield, rarely sleep (or spin) a little. */
 static void perturb(void)
 {
 	struct harness_perturbation p = perturbation;
-	if (chance(p.sleep_rate))
-		harness_sleep_us(1 + (unsigned)(harness_random() % (p.sleep_max_us + 1)));
-	else if (chance(p.yield_rate))
-		sched_yield();
+	if (chance(p.sleep_rate)) {
+		unsigned us = 1 + (unsigned)(harness_random() % (p.sleep_max_us + 1));
+		if (cpus_contended())
+			spin_us(us);
+		else
+			harness_sleep_us(us);
+	} else if (chance(p.yield_rate)) {
+		yield_briefly();
+	}
 }
 
 /* --- lock tracking ------------------------------------------------------ */
@@ -279,14 +367,34 @@ static bool spurious_wakeup(pthread_mutex_t *m)
 	struct thread_locks *t = my_locks();
 	note_held(t, m, false);
 	pthread_mutex_unlock(m);
-	sched_yield();
+	yield_briefly();
 	pthread_mutex_lock(m);
 	note_held(t, m, true);
 	return true;
 }
 
+/* Whether the deadline ts has passed, on the clock it was read from: a
+ * condition variable may time its waits on CLOCK_REALTIME or
+ * CLOCK_MONOTONIC, and the one whose present lies nearer to ts is it. */
+static bool deadline_passed(const struct timespec *ts)
+{
+	struct timespec real, mono;
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	double at = (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
+	double r = (double)real.tv_sec + (double)real.tv_nsec / 1e9;
+	double m = (double)mono.tv_sec + (double)mono.tv_nsec / 1e9;
+	double r_off = r > at ? r - at : at - r, m_off = m > at ? m - at : at - m;
+	return (r_off < m_off ? r : m) >= at;
+}
+
 /* Both condition waits: maybe a spurious wakeup, else the real wait, with
- * the mutex released for the lock table while the thread sleeps. */
+ * the mutex released for the lock table while the thread sleeps.  A timed
+ * wait woken by a signal that came after its deadline reports ETIMEDOUT,
+ * as POSIX specifies for a deadline that "passes before the condition is
+ * signaled": the signal is spent on this waiter, and no other wakes for it.
+ * (glibc passes such a signal on to another waiter; other systems do not,
+ * so a timed wait must recheck its condition after a timeout.) */
 static int tracked_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ts,
                         const void *caller)
 {
@@ -298,6 +406,8 @@ static int tracked_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct time
 	atomic_store(&t->where, caller);
 	atomic_store(&t->cond, c);
 	int r = ts ? pthread_cond_timedwait(c, m, ts) : pthread_cond_wait(c, m);
+	if (r == 0 && ts && perturbation.spurious_rate && deadline_passed(ts))
+		r = ETIMEDOUT;
 	atomic_store(&t->cond, NULL);
 	note_held(t, m, true);
 	return r;

@@ -136,3 +136,10 @@ void harness_sleep_us(unsigned us)
 	while (nanosleep(&t, &t) != 0 && errno == EINTR)
 		;
 }
+
+double harness_deadline(double seconds)
+{
+	const char *stretch = getenv("HARNESS_TIMEOUT_FACTOR");
+	double factor = stretch ? atof(stretch) : 1.0;
+	return harness_now() + seconds * (factor > 0 ? factor : 1.0);
+}
