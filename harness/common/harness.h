@@ -111,10 +111,12 @@ double harness_deadline(double seconds);
  * student's calls are perturbed.  Rates are per thousand calls.
  */
 struct harness_perturbation {
-	unsigned yield_rate;    /* sched_yield() before and after the call */
-	unsigned sleep_rate;    /* a short sleep instead of the yield */
-	unsigned sleep_max_us;  /* longest such sleep */
-	unsigned spurious_rate; /* condition waits that return at once */
+	unsigned yield_rate;       /* sched_yield() before and after the call */
+	unsigned sleep_rate;       /* a short sleep instead of the yield */
+	unsigned sleep_max_us;     /* longest such sleep */
+	unsigned spurious_rate;    /* condition waits that return at once */
+	unsigned late_signal_rate; /* timed waits signalled after their deadline
+	                              that report ETIMEDOUT, as POSIX says */
 };
 void harness_perturb(struct harness_perturbation p);
 extern const struct harness_perturbation HARNESS_PERTURB_OFF, HARNESS_PERTURB_LIGHT,

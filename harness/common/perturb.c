@@ -28,9 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
-const struct harness_perturbation HARNESS_PERTURB_OFF = {0, 0, 0, 0};
-const struct harness_perturbation HARNESS_PERTURB_LIGHT = {50, 5, 50, 100};
-const struct harness_perturbation HARNESS_PERTURB_HEAVY = {250, 20, 200, 300};
+const struct harness_perturbation HARNESS_PERTURB_OFF = {0, 0, 0, 0, 0};
+const struct harness_perturbation HARNESS_PERTURB_LIGHT = {50, 5, 50, 100, 1000};
+const struct harness_perturbation HARNESS_PERTURB_HEAVY = {250, 20, 200, 300, 1000};
 
 static struct harness_perturbation perturbation;
 
@@ -88,10 +88,13 @@ static bool chance(unsigned per_mille)
 #define CONTENDED_SHARE     0.25
 #define YIELD_SPIN_US       2
 
+/* Shared by every thread, and only ever accessed relaxed: an acquire or a
+ * release here would order the student's threads for ThreadSanitizer and
+ * hide their races.  The thread whose compare-and-swap moves sampled_at_us
+ * takes the sample; Helgrind, which does not know atomics, is told to
+ * ignore these (helgrind.supp). */
 static atomic_bool contended;
-static atomic_flag sampling = ATOMIC_FLAG_INIT;
-static atomic_llong sampled_at_us;
-static double others_busy_at; /* guarded by sampling */
+static atomic_llong sampled_at_us, others_busy_us;
 
 /* Seconds the CPUs in `set` spent busy since boot, from /proc/stat. */
 static double cpus_busy(const cpu_set_t *set)
@@ -113,27 +116,25 @@ static double cpus_busy(const cpu_set_t *set)
 	return (double)ticks / (double)sysconf(_SC_CLK_TCK);
 }
 
-/* Re-judges the contention once a window has passed; one thread at a time. */
+/* Whether other processes hold this process's CPUs; re-judged once a
+ * window has passed, by the one thread that claims the sample. */
 static bool cpus_contended(void)
 {
-	long long now = (long long)(harness_now() * 1e6), last = atomic_load(&sampled_at_us);
-	if (now - last < (long long)(CONTENTION_WINDOW_S * 1e6) ||
-	    atomic_flag_test_and_set(&sampling))
-		return atomic_load(&contended);
+	long long now = (long long)(harness_now() * 1e6);
+	long long last = atomic_load_explicit(&sampled_at_us, memory_order_relaxed);
 	cpu_set_t set;
-	last = atomic_load(&sampled_at_us);
-	if (now - last >= (long long)(CONTENTION_WINDOW_S * 1e6) &&
-	    sched_getaffinity(0, sizeof set, &set) == 0) {
-		double others = cpus_busy(&set) - harness_cpu_time();
-		double share =
-		    (others - others_busy_at) / ((double)(now - last) / 1e6 * CPU_COUNT(&set));
-		if (last > 0)
-			atomic_store(&contended, share > CONTENDED_SHARE);
-		others_busy_at = others;
-		atomic_store(&sampled_at_us, now);
-	}
-	atomic_flag_clear(&sampling);
-	return atomic_load(&contended);
+	if (now - last < (long long)(CONTENTION_WINDOW_S * 1e6) ||
+	    !atomic_compare_exchange_strong_explicit(&sampled_at_us, &last, now,
+	                                             memory_order_relaxed, memory_order_relaxed) ||
+	    sched_getaffinity(0, sizeof set, &set) != 0)
+		return atomic_load_explicit(&contended, memory_order_relaxed);
+	long long others = (long long)((cpus_busy(&set) - harness_cpu_time()) * 1e6);
+	long long before = atomic_exchange_explicit(&others_busy_us, others, memory_order_relaxed);
+	bool busy =
+	    (double)(others - before) / (double)((now - last) * CPU_COUNT(&set)) > CONTENDED_SHARE;
+	if (last > 0)
+		atomic_store_explicit(&contended, busy, memory_order_relaxed);
+	return busy && last > 0;
 }
 
 /* Holds the CPU for `us` microseconds. */
@@ -406,7 +407,7 @@ static int tracked_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct time
 	atomic_store(&t->where, caller);
 	atomic_store(&t->cond, c);
 	int r = ts ? pthread_cond_timedwait(c, m, ts) : pthread_cond_wait(c, m);
-	if (r == 0 && ts && perturbation.spurious_rate && deadline_passed(ts))
+	if (r == 0 && ts && deadline_passed(ts) && chance(perturbation.late_signal_rate))
 		r = ETIMEDOUT;
 	atomic_store(&t->cond, NULL);
 	note_held(t, m, true);
