@@ -49,6 +49,9 @@ void harness_define(void);
 _Noreturn void harness_fail_at(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* "s" unless n is 1: "%u thread%s", n, HARNESS_PLURAL(n). */
+#define HARNESS_PLURAL(n) ((n) == 1 ? "" : "s")
+
 /* A line of evidence shown with the verdict (figures measured, context). */
 void harness_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

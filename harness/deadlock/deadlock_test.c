@@ -246,7 +246,8 @@ static void check_final(struct bank_run *run)
 	              "the accounts ended with %ld in total; transfers only move money, so it must "
 	              "still be %ld",
 	              sum, run->total);
-	harness_info("%ld audits saw the exact total", atomic_load(&run->audits));
+	harness_info("%ld audit%s saw the exact total", atomic_load(&run->audits),
+	             HARNESS_PLURAL(atomic_load(&run->audits)));
 }
 
 /* The stress tests' time budget: a third of their limit, so a busy machine

@@ -215,13 +215,16 @@ static void check_progress(struct transfer *t, long *last_got, double *last_at)
 		*last_at = now;
 		return;
 	}
-	HARNESS_REQUIRE(now - *last_at < STALL_SECONDS * slowdown(),
-	                "%u producers, %u consumers, capacity %zu: no item moved for %.0f s "
-	                "(%ld got so far; %u producers and %u consumers finished): the others "
-	                "are blocked for good; does every get wake a waiting producer and every "
-	                "put a waiting consumer?",
-	                t->producers, t->consumers, t->capacity, STALL_SECONDS * slowdown(), got,
-	                atomic_load(&t->producers_done), atomic_load(&t->consumers_done));
+	HARNESS_REQUIRE(
+	    now - *last_at < STALL_SECONDS * slowdown(),
+	    "%u producer%s, %u consumer%s, capacity %zu: no item moved for %.0f s "
+	    "(%ld got so far; %u producer%s and %u consumer%s finished): the others "
+	    "are blocked for good; does every get wake a waiting producer and every "
+	    "put a waiting consumer?",
+	    t->producers, HARNESS_PLURAL(t->producers), t->consumers, HARNESS_PLURAL(t->consumers),
+	    t->capacity, STALL_SECONDS * slowdown(), got, atomic_load(&t->producers_done),
+	    HARNESS_PLURAL(atomic_load(&t->producers_done)), atomic_load(&t->consumers_done),
+	    HARNESS_PLURAL(atomic_load(&t->consumers_done)));
 }
 
 static void produce(struct transfer *t, unsigned p)
@@ -308,9 +311,10 @@ static void run_transfer(unsigned producers, unsigned consumers, size_t capacity
 	for (unsigned p = 0; p < producers; p++)
 		for (long s = 1; s <= t.per_producer; s++)
 			ck_assert_msg(atomic_load(&t.seen[(long)p * t.per_producer + s - 1]) == 1,
-			              "%u producers, %u consumers, capacity %zu: producer %u's "
+			              "%u producer%s, %u consumer%s, capacity %zu: producer %u's "
 			              "item %ld was put but never got",
-			              producers, consumers, capacity, p, s);
+			              producers, HARNESS_PLURAL(producers), consumers,
+			              HARNESS_PLURAL(consumers), capacity, p, s);
 	ck_assert_msg(bq_size(t.q) == 0, "after everything was got, bq_size is %zu", bq_size(t.q));
 	bq_destroy(t.q);
 	free(t.q);
@@ -500,11 +504,13 @@ static void close_in_traffic(struct close_load *c)
 		harness_sleep_us(1000);
 	HARNESS_REQUIRE(done == workers,
 	                "closed while %u producers and %u consumers were busy: %.0f s later, %u "
-	                "producers and %u consumers had not returned: bq_close must wake every "
+	                "producer%s and %u consumer%s had not returned: bq_close must wake every "
 	                "blocked thread, and put must not wait for room on a closed queue",
 	                c->t.producers, c->t.consumers, PROMPT_SECONDS * slowdown(),
 	                c->t.producers - atomic_load(&c->t.producers_done),
-	                c->t.consumers - atomic_load(&c->t.consumers_done));
+	                HARNESS_PLURAL(c->t.producers - atomic_load(&c->t.producers_done)),
+	                c->t.consumers - atomic_load(&c->t.consumers_done),
+	                HARNESS_PLURAL(c->t.consumers - atomic_load(&c->t.consumers_done)));
 }
 
 static void close_load_thread(unsigned i, void *arg)

@@ -415,7 +415,7 @@ static bool post_at_deadline_round(csem_t *s, int round)
 	              "value was %u: the post's wakeup went to the timed waiter, which gave up "
 	              "without looking at the value again. After a timeout, take the permit if "
 	              "one is there",
-	              round, DEADLINE_WAITERS, DEADLINE_WAITERS == 1 ? "" : "s", csem_value(s));
+	              round, DEADLINE_WAITERS, HARNESS_PLURAL(DEADLINE_WAITERS), csem_value(s));
 	unsigned released = woke;
 	for (; released < DEADLINE_WAITERS; released++)
 		csem_post(s);
@@ -473,13 +473,13 @@ START_TEST(post_wakes_waiters)
 		csem_post(&s);
 		unsigned woke = await_probes(p, WAKE_WAITERS, posts, GIVE_UP_S);
 		ck_assert_msg(woke >= posts,
-		              "%u threads blocked in csem_wait, %u posts: only %u returned within "
+		              "%u threads blocked in csem_wait, %u post%s: only %u returned within "
 		              "%.0f s; csem_post must wake a waiter (pthread_cond_signal)",
-		              WAKE_WAITERS, posts, woke, GIVE_UP_S);
+		              WAKE_WAITERS, posts, HARNESS_PLURAL(posts), woke, GIVE_UP_S);
 		harness_sleep_us(20000);
 		woke = probes_done(p, WAKE_WAITERS);
-		ck_assert_msg(woke == posts, "%u posts let %u blocked csem_wait calls return",
-		              posts, woke);
+		ck_assert_msg(woke == posts, "%u post%s let %u blocked csem_wait call%s return",
+		              posts, HARNESS_PLURAL(posts), woke, HARNESS_PLURAL(woke));
 	}
 	for (unsigned i = 0; i < WAKE_WAITERS; i++)
 		probe_finish(&p[i], GIVE_UP_S);
@@ -743,7 +743,7 @@ static void check_run_limited(unsigned ntasks, unsigned limit)
 		              "run_limited(%u, %u) ran task %u %u times, expected once", ntasks,
 		              limit, i, r.runs[i]);
 	harness_info("run_limited(%u, %u): at most %u task%s ran at once", ntasks, limit,
-	             r.most_inside, r.most_inside == 1 ? "" : "s");
+	             r.most_inside, HARNESS_PLURAL(r.most_inside));
 	ck_assert_msg(r.most_inside <= r.target,
 	              "run_limited(%u, %u): %u tasks ran at once; the limit is %u", ntasks, limit,
 	              r.most_inside, limit);
@@ -845,7 +845,8 @@ START_TEST(everything_at_once)
 	csem_destroy(&m.sem);
 	atomic_uint ran = 0;
 	ck_assert_msg(run_limited_within(6, 2, short_task, &ran) == 0, "run_limited(6, 2) failed");
-	ck_assert_msg(atomic_load(&ran) == 6, "run_limited(6, 2) ran %u tasks", atomic_load(&ran));
+	ck_assert_msg(atomic_load(&ran) == 6, "run_limited(6, 2) ran %u task%s", atomic_load(&ran),
+	              HARNESS_PLURAL(atomic_load(&ran)));
 }
 END_TEST
 

@@ -390,7 +390,8 @@ START_TEST(eintr)
 	sigaction(SIGUSR1, &no_restart, NULL);
 	int r = call_run_children(njobs, job_signal_parent, statuses);
 	int run_errno = errno;
-	harness_info("%d signals arrived while run_children ran", atomic_load(&interruptions));
+	harness_info("%d signal%s arrived while run_children ran", atomic_load(&interruptions),
+	             HARNESS_PLURAL(atomic_load(&interruptions)));
 	ck_assert_msg(r == 0,
 	              "run_children returned %d (errno %s) while signals (a handler without "
 	              "SA_RESTART) kept arriving; a wait that fails with EINTR must be retried",
@@ -512,8 +513,8 @@ START_TEST(reaper)
 	siginfo_t si = {0};
 	int probe = waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT);
 	int zombies = probe == 0 && si.si_pid != 0 ? count_and_reap_zombies() : 0;
-	harness_info("%d children exited at once; the reaper counted %ld, %d zombies were left", n,
-	             counted, zombies);
+	harness_info("%d children exited at once; the reaper counted %ld, %d zombie%s left", n,
+	             counted, zombies, zombies == 1 ? " was" : "s were");
 	ck_assert_msg(zombies == 0,
 	              "%d children exited at nearly the same moment; 2 s later %d were still "
 	              "zombies: signals do not queue, one SIGCHLD can stand for many exits, so "
