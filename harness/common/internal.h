@@ -24,4 +24,10 @@ void harness_perturb_init(void);
 /* The calling thread's harness number (0 for the test's main thread). */
 unsigned harness_thread_number(void);
 
+/* Thread numbers, and so random streams, go by creation order rather than
+ * by which thread happens to start first: the creator reserves n numbers,
+ * and each new thread takes its own before anything else. */
+unsigned harness_reserve_thread_numbers(unsigned n);
+void harness_take_thread_number(unsigned number);
+
 #endif

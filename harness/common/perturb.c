@@ -470,6 +470,7 @@ int harness_wrap_cond_broadcast(pthread_cond_t *c)
 struct student_thread {
 	void *(*fn)(void *);
 	void *arg;
+	unsigned number; /* harness thread number, in creation order */
 };
 
 #define TRACKED_SPANS 1024
@@ -534,7 +535,7 @@ static void *student_thread_main(void *p)
 {
 	struct student_thread s = *(struct student_thread *)p;
 	free(p);
-	harness_adopt_thread();
+	harness_take_thread_number(s.number);
 	unsigned n = atomic_fetch_add(&span_count, 1);
 	struct harness_thread_span *span = n < TRACKED_SPANS ? &spans[n] : NULL;
 	if (span) {
@@ -555,7 +556,7 @@ int harness_wrap_thread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn
 	struct student_thread *s = malloc(sizeof *s);
 	if (!s)
 		return EAGAIN;
-	*s = (struct student_thread){fn, arg};
+	*s = (struct student_thread){fn, arg, harness_reserve_thread_numbers(1)};
 	int r = pthread_create(t, a, student_thread_main, s);
 	if (r != 0)
 		free(s);
