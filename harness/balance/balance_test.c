@@ -146,53 +146,69 @@ static void contention_rounds(long rounds, long funds_per_round)
 	}
 }
 
-/* The other half of "exactly as often as the funds cover": threads withdraw
- * 1 at a time from a balance that covers every call, so none may be
- * refused.  A single compare-and-swap that gives up when another thread
- * changed the balance first refuses some of them. */
+/* The other half of "exactly as often as the funds cover": withdrawers call
+ * try_withdraw(1) on a balance that covers every call, while other threads
+ * keep changing it (deposit 1, withdraw 1), so none may be refused.  A
+ * single compare-and-swap that gives up when another thread changed the
+ * balance first refuses some.  The phase runs for a fixed time, not a
+ * count, so the threads overlap however fast the machine is. */
+#define COVERED_S           0.3
+#define COVERED_WITHDRAWERS 4
+#define COVERED_CHANGERS    2
+
 struct covered {
-	long calls;
-	atomic_long refused;
+	double until;
+	atomic_long calls, refused;
 };
 
 static void withdraw_covered(unsigned i, void *arg)
 {
 	struct covered *c = arg;
-	long refused = 0;
-	(void)i;
-	for (long k = 0; k < c->calls; k++)
-		refused += !balance_try_withdraw(1);
-	atomic_fetch_add(&c->refused, refused);
+	long calls = 0, refused = 0;
+	do {
+		for (int k = 0; k < 256; k++, calls++) {
+			if (i < COVERED_WITHDRAWERS) {
+				refused += !balance_try_withdraw(1);
+			} else {
+				balance_deposit(1);
+				balance_withdraw(1);
+			}
+		}
+	} while (harness_now() < c->until);
+	if (i < COVERED_WITHDRAWERS) {
+		atomic_fetch_add(&c->calls, calls);
+		atomic_fetch_add(&c->refused, refused);
+	}
 }
 
-static void covered_withdrawals(long calls)
+static void covered_withdrawals(void)
 {
-	const unsigned threads = 6;
-	struct covered c = {.calls = calls};
-	long funds = (long)threads * calls + 1000;
+	struct covered c = {.until = harness_now() + COVERED_S};
+	const long funds = 1L << 40;
 	balance_set(funds);
-	harness_run_threads(threads, withdraw_covered, &c);
-	long refused = atomic_load(&c.refused);
-	harness_info("%u threads called try_withdraw(1) %ld times each on a balance of %ld: %ld "
-	             "refused",
-	             threads, calls, funds, refused);
+	harness_run_threads(COVERED_WITHDRAWERS + COVERED_CHANGERS, withdraw_covered, &c);
+	long calls = atomic_load(&c.calls), refused = atomic_load(&c.refused);
+	harness_info("%d threads called try_withdraw(1) %ld times on a balance of 2^40 while %d "
+	             "others deposited and withdrew: %ld refused",
+	             COVERED_WITHDRAWERS, calls, COVERED_CHANGERS, refused);
 	ck_assert_msg(refused == 0,
-	              "%u threads called try_withdraw(1) %ld times each on a balance of %ld, which "
-	              "covers every call, yet %ld call%s refused (final balance %ld): when the "
-	              "compare-and-swap fails because another thread changed the balance first, "
-	              "retry with the balance it read, as long as that still covers the amount",
-	              threads, calls, funds, refused, refused == 1 ? " was" : "s were",
-	              balance_get());
-	ck_assert_msg(balance_get() == funds - (long)threads * calls,
-	              "%ld successful try_withdraw(1) calls on a balance of %ld left %ld, expected "
-	              "%ld",
-	              (long)threads * calls, funds, balance_get(), funds - (long)threads * calls);
+	              "%d threads called try_withdraw(1) %ld times on a balance of 2^40, which "
+	              "covers every call, while %d others deposited and withdrew 1, yet %ld "
+	              "call%s refused: when the compare-and-swap fails because another thread "
+	              "changed the balance first, retry with the balance it read, as long as that "
+	              "still covers the amount",
+	              COVERED_WITHDRAWERS, calls, COVERED_CHANGERS, refused,
+	              refused == 1 ? " was" : "s were");
+	ck_assert_msg(balance_get() == funds - (calls - refused),
+	              "%ld successful try_withdraw(1) calls on a balance of 2^40 (other threads "
+	              "adding and taking as much as they added) left %ld, expected %ld",
+	              calls - refused, balance_get(), funds - (calls - refused));
 }
 
 START_TEST(try_withdraw_contention)
 {
 	harness_perturb(HARNESS_PERTURB_HEAVY);
-	covered_withdrawals(harness_scaled(100000));
+	covered_withdrawals();
 	contention_rounds(harness_scaled(400), 2000);
 }
 END_TEST
