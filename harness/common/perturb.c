@@ -79,14 +79,15 @@ static bool chance(unsigned per_mille)
  * student for a busy machine.  So the load of others is sampled from
  * /proc/stat at most every CONTENTION_WINDOW_S (busy time of the CPUs this
  * process may run on, minus this process's own CPU time), and while they
- * hold more than CONTENDED_SHARE of those CPUs, yields and sleeps become
- * spins of the same length: the window between the student's steps still
- * opens, and the CPU stays with the test.  The random draws are the same
+ * hold more than CONTENDED_SHARE of those CPUs, a yield does nothing and a
+ * sleep becomes a spin of a tenth of its length (CPU time is what a busy
+ * machine lacks): the scheduler, preempting the test's threads at every
+ * turn, then does most of the perturbing.  The random draws are the same
  * either way, so each thread's stream of decisions does not change.
  */
 #define CONTENTION_WINDOW_S 0.1
 #define CONTENDED_SHARE     0.25
-#define YIELD_SPIN_US       2
+#define CONTENDED_SLEEP_DIV 10
 
 /* Shared by every thread, and only ever accessed relaxed: an acquire or a
  * release here would order the student's threads for ThreadSanitizer and
@@ -171,12 +172,10 @@ static void spin_us(unsigned us)
 		;
 }
 
-/* sched_yield(), or a spin as long as a yield among idle CPUs takes. */
+/* sched_yield(), unless others hold the CPUs. */
 static void yield_briefly(void)
 {
-	if (cpus_contended())
-		spin_us(YIELD_SPIN_US);
-	else
+	if (!cpus_contended())
 		sched_yield();
 }
 
@@ -187,7 +186,7 @@ static void perturb(void)
 	if (chance(p.sleep_rate)) {
 		unsigned us = 1 + (unsigned)(harness_random() % (p.sleep_max_us + 1));
 		if (cpus_contended())
-			spin_us(us);
+			spin_us(us / CONTENDED_SLEEP_DIV);
 		else
 			harness_sleep_us(us);
 	} else if (chance(p.yield_rate)) {
