@@ -145,9 +145,11 @@ static unsigned await_probes(struct probe *p, unsigned n, unsigned want, double 
 /* --- bounded runs: a lost wakeup fails the test instead of hanging it ---- */
 
 /* A stress run is stuck once the student's code has made no call to a
- * mutex or condition variable for this long: a correct one makes thousands
- * a second, however busy the machine, and a slow one still makes some. */
-#define STALL_S 3.0
+ * mutex or condition variable for this long (stretched under the
+ * sanitizers, up to STALL_MAX_S): a correct one makes thousands a second,
+ * however busy the machine, and a slow one still makes some. */
+#define STALL_S     3.0
+#define STALL_MAX_S 10.0
 /* Time budget of a stress test's rounds: after it, no new round starts. */
 #define STRESS_BUDGET_S 5.0
 /* Deadline of the timedwaits in stress runs, where permits keep coming. */
@@ -207,6 +209,7 @@ static void run_within(void (*job)(void *), void *arg, const char *what)
 	              "harness: cannot create a thread");
 	unsigned long calls = student_calls();
 	double last_progress = harness_now(), stall = harness_deadline(STALL_S) - last_progress;
+	stall = stall < STALL_MAX_S ? stall : STALL_MAX_S;
 	while (!background_wait(b, 0.1)) {
 		unsigned long now_calls = student_calls();
 		if (now_calls != calls) {
