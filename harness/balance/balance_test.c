@@ -45,12 +45,31 @@ START_TEST(single_thread)
 }
 END_TEST
 
+/* Threads race only while they overlap in time: on a busy machine a
+ * thread can finish a million rounds before another even starts.  So each
+ * thread does at least its rounds and goes on until OVERLAP_S has passed,
+ * and the test counts the rounds done. */
+#define OVERLAP_S 0.2
+
+struct rounds {
+	long at_least;
+	double until;
+	atomic_long done; /* added once per thread, when it stops */
+};
+
+static bool more_rounds(struct rounds *r, long k)
+{
+	if (k < r->at_least || k % 1024 != 0 || harness_now() < r->until)
+		return true;
+	atomic_fetch_add(&r->done, k);
+	return false;
+}
+
 /* The lesson's story: two threads add and take back 5 and 8. */
 static void add_and_take_back(unsigned i, void *arg)
 {
-	long iterations = *(long *)arg;
 	long amount = i == 0 ? 5 : 8;
-	for (long k = 0; k < iterations; k++) {
+	for (long k = 0; more_rounds(arg, k); k++) {
 		balance_deposit(amount);
 		balance_withdraw(amount);
 	}
@@ -58,22 +77,21 @@ static void add_and_take_back(unsigned i, void *arg)
 
 START_TEST(seed_two_threads)
 {
-	long iterations = harness_scaled(1000000);
+	struct rounds r = {harness_scaled(1000000), harness_now() + OVERLAP_S, 0};
 	balance_set(1000);
-	harness_run_threads(2, add_and_take_back, &iterations);
+	harness_run_threads(2, add_and_take_back, &r);
 	long got = balance_get();
 	ck_assert_msg(got == 1000,
-	              "two threads each deposited and withdrew 5 (and 8) %ld times: the balance "
-	              "should be back at 1000 but is %ld, so %s updates were lost",
-	              iterations, got, got > 1000 ? "withdrawal" : "deposit");
+	              "two threads deposited and withdrew 5 (and 8), %ld times in all: the "
+	              "balance should be back at 1000 but is %ld, so %s updates were lost",
+	              atomic_load(&r.done), got, got > 1000 ? "withdrawal" : "deposit");
 }
 END_TEST
 
 /* Thread i deposits (i + 1) and withdraws i, so each round nets +1. */
 static void mixed_worker(unsigned i, void *arg)
 {
-	long iterations = *(long *)arg;
-	for (long k = 0; k < iterations; k++) {
+	for (long k = 0; more_rounds(arg, k); k++) {
 		balance_deposit((long)i + 1);
 		balance_withdraw((long)i);
 	}
@@ -82,15 +100,15 @@ static void mixed_worker(unsigned i, void *arg)
 START_TEST(many_threads_net)
 {
 	const unsigned threads = 8;
-	long iterations = harness_scaled(200000);
+	struct rounds r = {harness_scaled(200000), harness_now() + OVERLAP_S, 0};
 	balance_set(-500);
-	harness_run_threads(threads, mixed_worker, &iterations);
-	long expected = -500 + (long)threads * iterations;
+	harness_run_threads(threads, mixed_worker, &r);
+	long rounds = atomic_load(&r.done), expected = -500 + rounds;
 	long got = balance_get();
 	ck_assert_msg(got == expected,
-	              "%u threads each made %ld rounds of deposit(i+1), withdraw(i) from -500: "
+	              "%u threads made %ld rounds in all of deposit(i+1), withdraw(i) from -500: "
 	              "expected %ld, got %ld (%ld off)",
-	              threads, iterations, expected, got, got - expected);
+	              threads, rounds, expected, got, got - expected);
 }
 END_TEST
 
