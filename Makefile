@@ -51,8 +51,8 @@ DRILL_SRC := $(wildcard drill/*.c)
 DRILL_LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out drill/main.c,$(DRILL_SRC)))
 DRILL := $(BUILD)/drill/drill
 
-.PHONY: all grade check test harnesses tools clean format format-check lint print-exercises \
-	drill hint progress reset
+.PHONY: all grade quiet-build check test harnesses tools clean format format-check lint \
+	print-exercises drill hint progress reset
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/grader/grader harnesses $(DRILL)
@@ -107,10 +107,21 @@ $(DRILL): $(BUILD)/drill/main.o $(DRILL_LIB_OBJ) $(GRADER_OBJ)
 tools:
 	@sh grader/need-tools.sh
 
-grade: all
-	@$(BUILD)/grader/grader --root . --src '$(SRC)' $(if $(JSON),--json '$(JSON)') $(if $(JUNIT),--junit '$(JUNIT)') \
+# make grade builds quietly: one line, and the compiler's output only when
+# the build fails (all of it is in build/build.log).
+quiet-build:
+	@mkdir -p $(BUILD); printf 'building the grader and the harnesses... '; \
+	if $(MAKE) --no-print-directory all > $(BUILD)/build.log 2>&1; then echo ok; \
+	else echo failed; cat $(BUILD)/build.log; exit 1; fi
+
+# Grading the student's own exercises (SRC=exercises) records the scores in
+# .progress, as drill mode does, so make progress and make hint follow.
+GRADE_JSON = $(if $(JSON),$(JSON),$(BUILD)/grade-results.json)
+grade: quiet-build
+	@$(BUILD)/grader/grader --root . --src '$(SRC)' --json '$(GRADE_JSON)' $(if $(JUNIT),--junit '$(JUNIT)') \
 		$(if $(GRADESCOPE),--gradescope '$(GRADESCOPE)') \
 		$(if $(SEED),--seed '$(SEED)') $(if $(VERBOSE),--verbose) $(EX)
+	@$(if $(filter exercises,$(SRC)),$(DRILL) --root . record '$(GRADE_JSON)')
 
 # EX only when the student gave one: hint then defaults to the current exercise.
 GIVEN_EX = $(if $(filter command line environment,$(origin EX)),'$(EX)')

@@ -5,6 +5,7 @@
  *   drill [--root DIR] hint EX      the next hint (make hint EX=name)
  *   drill [--root DIR] progress     every exercise's state (make progress)
  *   drill [--root DIR] reset EX     the stub back, after a backup (make reset)
+ *   drill [--root DIR] record FILE  make grade's results into .progress
  *
  * Watch mode starts at the first exercise not yet done, grades it on every
  * save of the student's file (fast checks first) and shows the result; at
@@ -16,6 +17,7 @@
 #include "course.h"
 #include "grading.h"
 #include "progress.h"
+#include "record.h"
 #include "screen.h"
 #include "util.h"
 #include "watch.h"
@@ -337,7 +339,8 @@ static int watch_mode(const char *root)
 	return 0;
 }
 
-static const char usage[] = "usage: drill [--root DIR] [hint EX | progress | reset EX]\n"
+static const char usage[] = "usage: drill [--root DIR] [hint EX | progress | reset EX | record "
+                            "RESULTS.json]\n"
                             "Normally run as: make drill, make hint EX=name, make progress, "
                             "make reset EX=name\n";
 
@@ -364,6 +367,8 @@ int main(int argc, char **argv)
 		return command_progress(root);
 	if (strcmp(command, "reset") == 0 && arg + 2 >= argc)
 		return command_reset(root, exercise);
+	if (strcmp(command, "record") == 0 && exercise && arg + 2 == argc)
+		return command_record(root, exercise);
 	fputs(usage, stderr);
 	return 2;
 }

@@ -9,6 +9,9 @@
  */
 #include "progress.h"
 
+#include "text.h"
+#include "util.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +34,7 @@ static int parse_state(const char *word)
 void progress_load(struct progress *p, const char *root)
 {
 	memset(p, 0, sizeof *p);
-	if (asprintf(&p->path, "%s/.progress", root) < 0)
-		abort();
+	p->path = path_join(root, ".progress");
 	FILE *f = fopen(p->path, "r");
 	char line[256];
 	while (f && fgets(line, sizeof line, f)) {
@@ -53,9 +55,7 @@ void progress_load(struct progress *p, const char *root)
 
 int progress_save(const struct progress *p)
 {
-	char *tmp = NULL;
-	if (asprintf(&tmp, "%s.new", p->path) < 0)
-		abort();
+	char *tmp = text_format("%s.new", p->path);
 	FILE *f = fopen(tmp, "w");
 	if (!f) {
 		free(tmp);

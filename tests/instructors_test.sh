@@ -117,9 +117,13 @@ github_outputs() {
 	echo "== grader outputs for GitHub Classroom, the job summary and JUnit"
 	: >"$tmp/github_output"
 	: >"$tmp/summary"
+	# make grade of exercises/ records progress: leave the project's as it was.
+	had_progress=no
+	[ ! -f .progress ] || { cp .progress "$tmp/progress.saved" && had_progress=yes; }
 	GITHUB_OUTPUT=$tmp/github_output GITHUB_STEP_SUMMARY=$tmp/summary \
 		make -s grade EX=balance JSON="$tmp/results.json" JUNIT="$tmp/junit.xml" \
 		>"$tmp/grade.log" 2>&1
+	if [ $had_progress = yes ]; then mv "$tmp/progress.saved" .progress; else rm -f .progress; fi
 	check "BALANCE_RESULTS: an error result before grading, then the graded one" \
 		sh -c "[ \$(grep -c '^BALANCE_RESULTS=' '$tmp/github_output') -eq 2 ] &&
 			sed -n 's/^BALANCE_RESULTS=//p' '$tmp/github_output' | head -n 1 | base64 -d |
@@ -216,6 +220,8 @@ template() {
 	check "make grade works inside it and grades the stub (builds, scores under half)" holds '
 		(.tests[] | select(.check == "build") | .status) == "passed"
 		and .score < .max_score / 2' "$tmp/template.json"
+	check "make grade records progress, as drill mode does: make progress shows it" sh -c "
+		cd '$tmp/student' && make -s progress | grep -q '^balance  *started'"
 }
 
 # Every line (25 characters or more, once trimmed) of a reference solution or

@@ -1,13 +1,15 @@
 /*
  * unit_drill.c -- unit tests of drill mode's pieces: the hints format, the
- * progress file, the hint ladder, the pristine stubs make reset
- * restores, and the course list.  The screen and the keys are tested in tmux by
+ * progress file, the hint ladder, the pristine stubs make reset restores,
+ * the course list, and make grade's results recorded as progress.  The
+ * screen and the keys are tested in tmux by
  * tests/drill_tmux.sh, the way a student uses them.
  */
 #include "commands.h"
 #include "course.h"
 #include "hints.h"
 #include "progress.h"
+#include "record.h"
 #include "text.h"
 #include "util.h"
 
@@ -104,6 +106,39 @@ START_TEST(hints_go_one_level_deeper_each_time_and_stop_at_the_last)
 }
 END_TEST
 
+/* make grade of exercises/ hands its results file to `drill record`: the
+ * scores it holds reach .progress as drill mode's own gradings do. */
+START_TEST(make_grade_results_are_recorded_as_progress)
+{
+	char *root = scratch_root("");
+	char results[512];
+	snprintf(results, sizeof results, "%s/results.json", root);
+	FILE *f = fopen(results, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"score\": 140, \"max_score\": 200, \"tests\": ["
+	      "{\"exercise\": \"balance\", \"score\": 5, \"max_score\": 5},"
+	      "{\"exercise\": \"balance\", \"score\": 95, \"max_score\": 95},"
+	      "{\"exercise\": \"deadlock\", \"score\": 40, \"max_score\": 60},"
+	      "{\"exercise\": \"deadlock\", \"score\": 0, \"max_score\": 40}]}",
+	      f);
+	fclose(f);
+	ck_assert_int_eq(command_record(root, results), 0);
+	struct progress p;
+	progress_load(&p, root);
+	ck_assert_int_eq(p.of[0].state, STATE_DONE);
+	ck_assert_double_eq(p.of[0].best, 100);
+	ck_assert_int_eq(p.of[1].state, STATE_STARTED);
+	ck_assert_double_eq(p.of[1].best, 40);
+	ck_assert_double_eq(p.of[1].max, 100);
+	ck_assert_int_eq(p.of[2].state, STATE_NEW);
+	progress_free(&p);
+	ck_assert_msg(command_record(root, "/nonexistent/results.json") == 2,
+	              "an unreadable results file must be refused");
+	remove(results);
+	remove_scratch(root);
+}
+END_TEST
+
 /* make reset restores harness/E/E.c.stub: in the project it must be the
  * stub itself, byte for byte. */
 START_TEST(every_exercise_has_its_pristine_stub)
@@ -171,6 +206,7 @@ int main(void)
 	tcase_add_test(tc, hints_go_one_level_deeper_each_time_and_stop_at_the_last);
 	tcase_add_test(tc, every_exercise_has_its_pristine_stub);
 	tcase_add_test(tc, the_course_list_is_read_in_order_and_checked);
+	tcase_add_test(tc, make_grade_results_are_recorded_as_progress);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -4,7 +4,9 @@
  * Lost updates show as a wrong final balance, so every concurrent test
  * compares the end result with the one arithmetic predicts.  try_withdraw
  * bugs (check-then-act, load-then-store) show as more withdrawals succeeding
- * than the funds cover, or as an observer seeing the balance below zero.
+ * than the funds cover, or as an observer seeing the balance below zero; a
+ * compare-and-swap tried only once shows as fewer, refusals of withdrawals
+ * the balance covered.
  * These bugs are invisible to ThreadSanitizer (every access is atomic), so
  * the rubric also runs these tests in the ThreadSanitizer build, where the
  * harness's atomic wrappers yield between the student's atomic steps.
@@ -43,12 +45,39 @@ START_TEST(single_thread)
 }
 END_TEST
 
+/* Threads race only while they overlap in time: on a busy machine a
+ * thread can finish a million rounds before another even starts.  So each
+ * thread does at least its rounds, and goes on until every thread has done
+ * its own and OVERLAP_S has passed; the test counts the rounds done. */
+#define OVERLAP_S 0.2
+
+struct rounds {
+	long at_least;
+	double until;
+	unsigned threads;
+	atomic_uint reached; /* threads past at_least; relaxed: see more_rounds */
+	atomic_long done;    /* added once per thread, when it stops */
+};
+
+/* Relaxed atomics only while the threads run: an acquire or a release
+ * would order their updates for ThreadSanitizer and hide the race. */
+static bool more_rounds(struct rounds *r, long k)
+{
+	if (k == r->at_least)
+		atomic_fetch_add_explicit(&r->reached, 1, memory_order_relaxed);
+	if (k < r->at_least || k % 1024 != 0 ||
+	    atomic_load_explicit(&r->reached, memory_order_relaxed) < r->threads ||
+	    harness_now() < r->until)
+		return true;
+	atomic_fetch_add(&r->done, k);
+	return false;
+}
+
 /* The lesson's story: two threads add and take back 5 and 8. */
 static void add_and_take_back(unsigned i, void *arg)
 {
-	long iterations = *(long *)arg;
 	long amount = i == 0 ? 5 : 8;
-	for (long k = 0; k < iterations; k++) {
+	for (long k = 0; more_rounds(arg, k); k++) {
 		balance_deposit(amount);
 		balance_withdraw(amount);
 	}
@@ -56,18 +85,20 @@ static void add_and_take_back(unsigned i, void *arg)
 
 START_TEST(seed_two_threads)
 {
-	long iterations = harness_scaled(1000000);
+	struct rounds r = {harness_scaled(1000000), harness_now() + OVERLAP_S, 2, 0, 0};
 	balance_set(1000);
-	harness_run_threads(2, add_and_take_back, &iterations);
+	harness_run_threads(2, add_and_take_back, &r);
 	long got = balance_get();
 	ck_assert_msg(got == 1000,
-	              "two threads each deposited and withdrew 5 (and 8) %ld times: the balance "
-	              "should be back at 1000 but is %ld, so %s updates were lost",
-	              iterations, got, got > 1000 ? "withdrawal" : "deposit");
+	              "two threads deposited and withdrew 5 (and 8), %ld times in all: the "
+	              "balance should be back at 1000 but is %ld, so %s updates were lost",
+	              atomic_load(&r.done), got, got > 1000 ? "withdrawal" : "deposit");
 }
 END_TEST
 
-/* Thread i deposits (i + 1) and withdraws i, so each round nets +1. */
+/* Thread i deposits (i + 1) and withdraws i, so each round nets +1.  Eight
+ * threads overlap without help (and this test is also ThreadSanitizer's,
+ * where a fixed count keeps its verdict steady). */
 static void mixed_worker(unsigned i, void *arg)
 {
 	long iterations = *(long *)arg;
@@ -144,9 +175,69 @@ static void contention_rounds(long rounds, long funds_per_round)
 	}
 }
 
+/* The other half of "exactly as often as the funds cover": withdrawers call
+ * try_withdraw(1) on a balance that covers every call, while other threads
+ * keep changing it (deposit 1, withdraw 1), so none may be refused.  A
+ * single compare-and-swap that gives up when another thread changed the
+ * balance first refuses some.  The phase runs for a fixed time, not a
+ * count, so the threads overlap however fast the machine is. */
+#define COVERED_S           0.3
+#define COVERED_WITHDRAWERS 4
+#define COVERED_CHANGERS    2
+
+struct covered {
+	double until;
+	atomic_long calls, refused;
+};
+
+static void withdraw_covered(unsigned i, void *arg)
+{
+	struct covered *c = arg;
+	long calls = 0, refused = 0;
+	do {
+		for (int k = 0; k < 256; k++, calls++) {
+			if (i < COVERED_WITHDRAWERS) {
+				refused += !balance_try_withdraw(1);
+			} else {
+				balance_deposit(1);
+				balance_withdraw(1);
+			}
+		}
+	} while (harness_now() < c->until);
+	if (i < COVERED_WITHDRAWERS) {
+		atomic_fetch_add(&c->calls, calls);
+		atomic_fetch_add(&c->refused, refused);
+	}
+}
+
+static void covered_withdrawals(void)
+{
+	struct covered c = {.until = harness_now() + COVERED_S};
+	const long funds = 1L << 40;
+	balance_set(funds);
+	harness_run_threads(COVERED_WITHDRAWERS + COVERED_CHANGERS, withdraw_covered, &c);
+	long calls = atomic_load(&c.calls), refused = atomic_load(&c.refused);
+	harness_info("%d threads called try_withdraw(1) %ld times on a balance of 2^40 while %d "
+	             "others deposited and withdrew: %ld refused",
+	             COVERED_WITHDRAWERS, calls, COVERED_CHANGERS, refused);
+	ck_assert_msg(refused == 0,
+	              "%d threads called try_withdraw(1) %ld times on a balance of 2^40, which "
+	              "covers every call, while %d others deposited and withdrew 1, yet %ld "
+	              "call%s refused: when the compare-and-swap fails because another thread "
+	              "changed the balance first, retry with the balance it read, as long as that "
+	              "still covers the amount",
+	              COVERED_WITHDRAWERS, calls, COVERED_CHANGERS, refused,
+	              refused == 1 ? " was" : "s were");
+	ck_assert_msg(balance_get() == funds - (calls - refused),
+	              "%ld successful try_withdraw(1) calls on a balance of 2^40 (other threads "
+	              "adding and taking as much as they added) left %ld, expected %ld",
+	              calls - refused, balance_get(), funds - (calls - refused));
+}
+
 START_TEST(try_withdraw_contention)
 {
 	harness_perturb(HARNESS_PERTURB_HEAVY);
+	covered_withdrawals();
 	contention_rounds(harness_scaled(400), 2000);
 }
 END_TEST

@@ -47,6 +47,9 @@ void harness_define(void);
 _Noreturn void harness_fail_at(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* "s" unless n is 1: "%u thread%s", n, HARNESS_PLURAL(n). */
+#define HARNESS_PLURAL(n) ((n) == 1 ? "" : "s")
+
 /* A line of evidence shown with the verdict (figures measured, context). */
 void harness_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -111,6 +114,14 @@ void harness_leaderboard(const char *name, double value, bool higher_is_better);
 /* Sleeps the calling thread for the given number of microseconds. */
 void harness_sleep_us(unsigned us);
 
+/* The end of a stress loop's time budget, on harness_now()'s clock:
+ * `seconds` from now, stretched like the watchdog's limit under the
+ * sanitizers and Valgrind (the run's stretch, see protocol.h).  A loop stops at its
+ * count or at this deadline, whichever comes first, so a busy machine does
+ * less work instead of failing a correct submission; give it a fraction of
+ * the test's limit, and report with harness_info how much was done. */
+double harness_deadline(double seconds);
+
 /* --- schedule perturbation --------------------------------------------- */
 
 /*
@@ -120,10 +131,12 @@ void harness_sleep_us(unsigned us);
  * student's calls are perturbed.  Rates are per thousand calls.
  */
 struct harness_perturbation {
-	unsigned yield_rate;    /* sched_yield() before and after the call */
-	unsigned sleep_rate;    /* a short sleep instead of the yield */
-	unsigned sleep_max_us;  /* longest such sleep */
-	unsigned spurious_rate; /* condition waits that return at once */
+	unsigned yield_rate;       /* sched_yield() before and after the call */
+	unsigned sleep_rate;       /* a short sleep instead of the yield */
+	unsigned sleep_max_us;     /* longest such sleep */
+	unsigned spurious_rate;    /* condition waits that return at once */
+	unsigned late_signal_rate; /* timed waits signalled after their deadline
+	                              that report ETIMEDOUT, as POSIX says */
 };
 void harness_perturb(struct harness_perturbation p);
 extern const struct harness_perturbation HARNESS_PERTURB_OFF, HARNESS_PERTURB_LIGHT,

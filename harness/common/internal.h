@@ -44,4 +44,10 @@ unsigned harness_thread_number(void);
  * the run is not confined by it. */
 int harness_sandbox_enter(void);
 
+/* Thread numbers, and so random streams, go by creation order rather than
+ * by which thread happens to start first: the creator reserves n numbers,
+ * and each new thread takes its own before anything else. */
+unsigned harness_reserve_thread_numbers(unsigned n);
+void harness_take_thread_number(unsigned number);
+
 #endif

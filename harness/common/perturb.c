@@ -29,9 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
-const struct harness_perturbation HARNESS_PERTURB_OFF = {0, 0, 0, 0};
-const struct harness_perturbation HARNESS_PERTURB_LIGHT = {50, 5, 50, 100};
-const struct harness_perturbation HARNESS_PERTURB_HEAVY = {250, 20, 200, 300};
+const struct harness_perturbation HARNESS_PERTURB_OFF = {0, 0, 0, 0, 0};
+const struct harness_perturbation HARNESS_PERTURB_LIGHT = {50, 5, 50, 100, 1000};
+const struct harness_perturbation HARNESS_PERTURB_HEAVY = {250, 20, 200, 300, 1000};
 
 static struct harness_perturbation perturbation;
 
@@ -69,14 +69,128 @@ static bool chance(unsigned per_mille)
 	return per_mille && harness_random() % 1000 < per_mille;
 }
 
-/* A perturbation point: maybe yield, rarely sleep a little. */
+/* --- CPU contention ------------------------------------------------------ */
+
+/*
+ * When other processes keep this process's CPUs busy, an injected
+ * sched_yield() hands a whole time slice (milliseconds) to them, and a short
+ * sleep wakes late: a stress test then crawls, and its time limit blames the
+ * student for a busy machine.  So the load of others is sampled from
+ * /proc/stat at most every CONTENTION_WINDOW_S (busy time of the CPUs this
+ * process may run on, minus this process's own CPU time), and while they
+ * hold more than CONTENDED_SHARE of those CPUs, a yield does nothing and a
+ * sleep becomes a spin of a tenth of its length (CPU time is what a busy
+ * machine lacks): the scheduler, preempting the test's threads at every
+ * turn, then does most of the perturbing.  The random draws are the same
+ * either way, so each thread's stream of decisions does not change.
+ */
+#define CONTENTION_WINDOW_S 0.1
+#define CONTENDED_SHARE     0.25
+#define CONTENDED_SLEEP_DIV 10
+
+/* Shared by every thread, and only ever accessed relaxed: an acquire or a
+ * release here would order the student's threads for ThreadSanitizer and
+ * hide their races.  The thread whose compare-and-swap moves sampled_at_us
+ * takes the sample; Helgrind, which does not know atomics, is told to
+ * ignore these (helgrind.supp). */
+static atomic_bool contended;
+static atomic_llong sampled_at_us, others_busy_us;
+
+/* Reads an unsigned number at *p and moves past it and the blanks after. */
+static unsigned long long read_number(const char **p, const char *end)
+{
+	unsigned long long n = 0;
+	while (*p < end && **p >= '0' && **p <= '9')
+		n = n * 10 + (unsigned long long)(*(*p)++ - '0');
+	while (*p < end && **p == ' ')
+		(*p)++;
+	return n;
+}
+
+/* Seconds the CPUs in `set` spent busy since boot, from the "cpuN" lines of
+ * /proc/stat (user nice system idle iowait irq softirq steal ...).  Only
+ * async-signal-safe calls: the student's atomics, which reach perturb()
+ * under ThreadSanitizer, may run in a signal handler. */
+static double cpus_busy(const cpu_set_t *set)
+{
+	static const int busy_fields = 0xE7; /* all of the first 8 but idle, iowait */
+	char text[16384];
+	int fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, text, sizeof text);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	unsigned long long ticks = 0;
+	for (const char *p = text, *end = text + n; p < end;) {
+		const char *line_end = memchr(p, '\n', (size_t)(end - p));
+		if (!line_end)
+			break;
+		if (line_end - p > 4 && strncmp(p, "cpu", 3) == 0 && p[3] >= '0' && p[3] <= '9') {
+			p += 3;
+			unsigned long long cpu = read_number(&p, line_end);
+			for (int field = 0; field < 8 && p < line_end; field++) {
+				unsigned long long v = read_number(&p, line_end);
+				if (cpu < CPU_SETSIZE && CPU_ISSET(cpu, set) &&
+				    (busy_fields >> field & 1))
+					ticks += v;
+			}
+		}
+		p = line_end + 1;
+	}
+	return (double)ticks / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* Whether other processes hold this process's CPUs; re-judged once a
+ * window has passed, by the one thread that claims the sample. */
+static bool cpus_contended(void)
+{
+	long long now = (long long)(harness_now() * 1e6);
+	long long last = atomic_load_explicit(&sampled_at_us, memory_order_relaxed);
+	cpu_set_t set;
+	if (now - last < (long long)(CONTENTION_WINDOW_S * 1e6) ||
+	    !atomic_compare_exchange_strong_explicit(&sampled_at_us, &last, now,
+	                                             memory_order_relaxed, memory_order_relaxed) ||
+	    sched_getaffinity(0, sizeof set, &set) != 0)
+		return atomic_load_explicit(&contended, memory_order_relaxed);
+	long long others = (long long)((cpus_busy(&set) - harness_cpu_time()) * 1e6);
+	long long before = atomic_exchange_explicit(&others_busy_us, others, memory_order_relaxed);
+	bool busy =
+	    (double)(others - before) / (double)((now - last) * CPU_COUNT(&set)) > CONTENDED_SHARE;
+	if (last > 0)
+		atomic_store_explicit(&contended, busy, memory_order_relaxed);
+	return busy && last > 0;
+}
+
+/* Holds the CPU for `us` microseconds. */
+static void spin_us(unsigned us)
+{
+	double until = harness_now() + us / 1e6;
+	while (harness_now() < until)
+		;
+}
+
+/* sched_yield(), unless others hold the CPUs. */
+static void yield_briefly(void)
+{
+	if (!cpus_contended())
+		sched_yield();
+}
+
+/* A perturbation point: maybe yield, rarely sleep (or spin) a little. */
 static void perturb(void)
 {
 	struct harness_perturbation p = perturbation;
-	if (chance(p.sleep_rate))
-		harness_sleep_us(1 + (unsigned)(harness_random() % (p.sleep_max_us + 1)));
-	else if (chance(p.yield_rate))
-		sched_yield();
+	if (chance(p.sleep_rate)) {
+		unsigned us = 1 + (unsigned)(harness_random() % (p.sleep_max_us + 1));
+		if (cpus_contended())
+			spin_us(us / CONTENDED_SLEEP_DIV);
+		else
+			harness_sleep_us(us);
+	} else if (chance(p.yield_rate)) {
+		yield_briefly();
+	}
 }
 
 /* --- lock tracking ------------------------------------------------------ */
@@ -279,14 +393,34 @@ static bool spurious_wakeup(pthread_mutex_t *m)
 	struct thread_locks *t = my_locks();
 	note_held(t, m, false);
 	pthread_mutex_unlock(m);
-	sched_yield();
+	yield_briefly();
 	pthread_mutex_lock(m);
 	note_held(t, m, true);
 	return true;
 }
 
+/* Whether the deadline ts has passed, on the clock it was read from: a
+ * condition variable may time its waits on CLOCK_REALTIME or
+ * CLOCK_MONOTONIC, and the one whose present lies nearer to ts is it. */
+static bool deadline_passed(const struct timespec *ts)
+{
+	struct timespec real, mono;
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	double at = (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
+	double r = (double)real.tv_sec + (double)real.tv_nsec / 1e9;
+	double m = (double)mono.tv_sec + (double)mono.tv_nsec / 1e9;
+	double r_off = r > at ? r - at : at - r, m_off = m > at ? m - at : at - m;
+	return (r_off < m_off ? r : m) >= at;
+}
+
 /* Both condition waits: maybe a spurious wakeup, else the real wait, with
- * the mutex released for the lock table while the thread sleeps. */
+ * the mutex released for the lock table while the thread sleeps.  A timed
+ * wait woken by a signal that came after its deadline reports ETIMEDOUT,
+ * as POSIX specifies for a deadline that "passes before the condition is
+ * signaled": the signal is spent on this waiter, and no other wakes for it.
+ * (glibc passes such a signal on to another waiter; other systems do not,
+ * so a timed wait must recheck its condition after a timeout.) */
 static int tracked_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ts,
                         const void *caller)
 {
@@ -298,6 +432,8 @@ static int tracked_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct time
 	atomic_store(&t->where, caller);
 	atomic_store(&t->cond, c);
 	int r = ts ? pthread_cond_timedwait(c, m, ts) : pthread_cond_wait(c, m);
+	if (r == 0 && ts && deadline_passed(ts) && chance(perturbation.late_signal_rate))
+		r = ETIMEDOUT;
 	atomic_store(&t->cond, NULL);
 	note_held(t, m, true);
 	return r;
@@ -333,6 +469,7 @@ int harness_wrap_cond_broadcast(pthread_cond_t *c)
 struct student_thread {
 	void *(*fn)(void *);
 	void *arg;
+	unsigned number; /* harness thread number, in creation order */
 };
 
 #define TRACKED_SPANS 1024
@@ -397,7 +534,7 @@ static void *student_thread_main(void *p)
 {
 	struct student_thread s = *(struct student_thread *)p;
 	free(p);
-	harness_adopt_thread();
+	harness_take_thread_number(s.number);
 	unsigned n = atomic_fetch_add(&span_count, 1);
 	struct harness_thread_span *span = n < TRACKED_SPANS ? &spans[n] : NULL;
 	if (span) {
@@ -418,7 +555,7 @@ int harness_wrap_thread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn
 	struct student_thread *s = malloc(sizeof *s);
 	if (!s)
 		return EAGAIN;
-	*s = (struct student_thread){fn, arg};
+	*s = (struct student_thread){fn, arg, harness_reserve_thread_numbers(1)};
 	int r = pthread_create(t, a, student_thread_main, s);
 	if (r != 0)
 		free(s);

@@ -3,8 +3,10 @@
  *
  * Races show most when threads start at the same instant, so
  * harness_run_threads() holds every thread at a barrier first.  Every
- * thread gets its own random stream derived from the run's seed, so a
- * reported seed replays the same perturbation decisions.
+ * thread gets its own random stream derived from the run's seed and its
+ * number, numbers go by creation order, so a reported seed replays the
+ * same perturbation decisions on each thread (the scheduler's own choices
+ * are not replayed: see README.md "Calling the grader").
  */
 #include "cpu_quota.h"
 #include "harness.h"
@@ -51,18 +53,29 @@ struct thread_start {
 	pthread_barrier_t *barrier;
 	void (*fn)(unsigned, void *);
 	void *arg;
-	unsigned index;
+	unsigned index, number;
 };
+
+unsigned harness_reserve_thread_numbers(unsigned n)
+{
+	return atomic_fetch_add(&next_thread_number, n);
+}
+
+void harness_take_thread_number(unsigned number)
+{
+	thread_number = number;
+	random_state = 0;
+}
 
 void harness_adopt_thread(void)
 {
-	thread_number = atomic_fetch_add(&next_thread_number, 1);
+	harness_take_thread_number(harness_reserve_thread_numbers(1));
 }
 
 static void *thread_main(void *p)
 {
 	struct thread_start *s = p;
-	harness_adopt_thread();
+	harness_take_thread_number(s->number);
 	pthread_barrier_wait(s->barrier);
 	s->fn(s->index, s->arg);
 	return NULL;
@@ -75,8 +88,9 @@ void harness_run_threads(unsigned n, void (*fn)(unsigned i, void *arg), void *ar
 	pthread_barrier_t barrier;
 	HARNESS_REQUIRE(threads && starts, "harness: out of memory for %u threads", n);
 	pthread_barrier_init(&barrier, NULL, n);
+	unsigned first = harness_reserve_thread_numbers(n);
 	for (unsigned i = 0; i < n; i++) {
-		starts[i] = (struct thread_start){&barrier, fn, arg, i};
+		starts[i] = (struct thread_start){&barrier, fn, arg, i, first + i};
 		int err = pthread_create(&threads[i], NULL, thread_main, &starts[i]);
 		HARNESS_REQUIRE(err == 0, "harness: cannot create thread %u of %u (error %d)", i, n,
 		                err);
@@ -121,4 +135,9 @@ void harness_sleep_us(unsigned us)
 	struct timespec t = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000};
 	while (nanosleep(&t, &t) != 0 && errno == EINTR)
 		;
+}
+
+double harness_deadline(double seconds)
+{
+	return harness_now() + seconds * harness_config_stretch();
 }

@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "protocol.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -24,6 +25,11 @@ void harness_on_hang(harness_hang_reporter reporter)
 static void *watchdog(void *unused)
 {
 	(void)unused;
+	/* No handler of the student's (a SIGCHLD reaper) may run on this thread
+	 * and hold it up. */
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	harness_sleep_us((unsigned)(limit_seconds * 1e6));
 	harness_recordf(RECORD_FAIL,
 	                "the test did not finish within %.0f s: "

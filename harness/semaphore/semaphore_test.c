@@ -12,8 +12,10 @@
  * time while every thread is blocked, and the post-to-wakeup latency
  * against a plain condition-variable handoff measured in the same run.
  * Stress runs and run_limited calls go through run_within(), which fails
- * the test after STUCK_AFTER_S rather than letting a lost wakeup hang it
- * until the watchdog (which Helgrind stretches to minutes).
+ * the test once the student's code stalls for STALL_S (no call at all)
+ * rather than letting a lost wakeup hang it until the watchdog (which
+ * Helgrind stretches to minutes), and stress tests run in rounds within a
+ * time budget, so a busy machine does fewer rounds instead of failing.
  */
 #include "harness.h"
 #include "semaphore.h"
@@ -21,10 +23,13 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 /* Nine condition waits in ten return at once, as POSIX allows. */
-static const struct harness_perturbation SPURIOUS_STORM = {0, 0, 0, 900};
+static const struct harness_perturbation SPURIOUS_STORM = {0, 0, 0, 900, 1000};
+/* Only this: a timed wait signalled after its deadline reports ETIMEDOUT. */
+static const struct harness_perturbation LATE_SIGNALS = {0, 0, 0, 0, 1000};
 
 /* Longest a test waits for a call that should return, before failing. */
 #define GIVE_UP_S 2.0
@@ -83,6 +88,9 @@ static void *probe_main(void *arg)
 	} else if (p->op == PROBE_TRYWAIT) {
 		p->taken = csem_trywait(p->sem);
 	} else {
+		/* A late timer: a post just after the deadline wakes this waiter
+		 * before its timeout does (see check_post_at_deadline). */
+		prctl(PR_SET_TIMERSLACK, 5000000UL);
 		p->taken = csem_timedwait(p->sem, &p->deadline);
 	}
 	p->returned_at = harness_now();
@@ -136,8 +144,14 @@ static unsigned await_probes(struct probe *p, unsigned n, unsigned want, double 
 
 /* --- bounded runs: a lost wakeup fails the test instead of hanging it ---- */
 
-/* Longest a stress run may take; a correct one takes well under a second. */
-#define STUCK_AFTER_S 10.0
+/* A stress run is stuck once the student's code has made no call to a
+ * mutex or condition variable for this long (stretched under the
+ * sanitizers, up to STALL_MAX_S): a correct one makes thousands a second,
+ * however busy the machine, and a slow one still makes some. */
+#define STALL_S     3.0
+#define STALL_MAX_S 10.0
+/* Time budget of a stress test's rounds: after it, no new round starts. */
+#define STRESS_BUDGET_S 5.0
 /* Deadline of the timedwaits in stress runs, where permits keep coming. */
 #define PATIENT_WAIT_S 5.0
 
@@ -161,9 +175,29 @@ static void *background_main(void *arg)
 	return NULL;
 }
 
+/* The student's calls so far: they move while the code makes progress. */
+static unsigned long student_calls(void)
+{
+	struct harness_calls c = harness_calls();
+	return c.mutex_lock + c.cond_wait + c.cond_signal + c.cond_broadcast;
+}
+
+/* Waits up to `seconds` for the job to finish; says whether it did. */
+static bool background_wait(struct background *b, double seconds)
+{
+	struct timespec until = realtime_after(seconds);
+	pthread_mutex_lock(&b->lock);
+	while (!b->done && pthread_cond_timedwait(&b->finished, &b->lock, &until) == 0)
+		;
+	bool done = b->done;
+	pthread_mutex_unlock(&b->lock);
+	return done;
+}
+
 /* Runs job(arg) on a thread of its own and fails the test, naming `what`,
- * if it has not finished within STUCK_AFTER_S.  On failure the record stays
- * allocated: the stuck thread still points at it. */
+ * once it stalls: STALL_S without a call of the student's code (slow
+ * progress is not a stall).  On failure the record stays allocated: the
+ * stuck thread still points at it. */
 static void run_within(void (*job)(void *), void *arg, const char *what)
 {
 	struct background *b = malloc(sizeof *b);
@@ -173,16 +207,22 @@ static void run_within(void (*job)(void *), void *arg, const char *what)
 	pthread_t t;
 	ck_assert_msg(pthread_create(&t, NULL, background_main, b) == 0,
 	              "harness: cannot create a thread");
-	struct timespec give_up = realtime_after(STUCK_AFTER_S);
-	pthread_mutex_lock(&b->lock);
-	while (!b->done && pthread_cond_timedwait(&b->finished, &b->lock, &give_up) == 0)
-		;
-	bool done = b->done;
-	pthread_mutex_unlock(&b->lock);
-	ck_assert_msg(done,
-	              "%s had not finished after %.0f s: threads are stuck waiting on a semaphore "
-	              "although permits were posted; does csem_post wake a waiter?",
-	              what, STUCK_AFTER_S);
+	unsigned long calls = student_calls();
+	double last_progress = harness_now(), stall = harness_deadline(STALL_S) - last_progress;
+	stall = stall < STALL_MAX_S ? stall : STALL_MAX_S;
+	while (!background_wait(b, 0.1)) {
+		unsigned long now_calls = student_calls();
+		if (now_calls != calls) {
+			calls = now_calls;
+			last_progress = harness_now();
+		}
+		ck_assert_msg(harness_now() - last_progress < stall,
+		              "%s stalled: for %.0f s no thread made any call to a mutex or "
+		              "condition variable in your code, while threads were still waiting "
+		              "on a semaphore that had permits posted; does csem_post wake a "
+		              "waiter?",
+		              what, stall);
+	}
 	pthread_join(t, NULL);
 	free(b);
 }
@@ -338,6 +378,69 @@ static void check_timedwait_takes_post(csem_t *s)
 	              p.returned_at - posted_at);
 }
 
+/* Holds the CPU until CLOCK_REALTIME reaches `at` (sleeping would wake late). */
+static void spin_until_real(double at)
+{
+	while (realtime_now() < at)
+		;
+}
+
+#define DEADLINE_ROUNDS  30
+#define DEADLINE_WAITERS 2
+
+/*
+ * One round of a post that lands just as a timedwait's deadline passes.
+ * The timed waiter blocks first, then DEADLINE_WAITERS csem_wait calls
+ * block behind it; the post comes 0.2 ms after the deadline, while the
+ * timed waiter's timer (5 ms of slack) has not fired yet, so the signal
+ * reaches the timed waiter, and its wait reports ETIMEDOUT (the deadline
+ * passed before the signal; POSIX says so, and the harness makes the
+ * signal spent, as systems other than glibc do).  The permit must then be
+ * taken by the timed waiter itself, or else reach one of the others.
+ * Returns whether the timed waiter took it.
+ */
+static bool post_at_deadline_round(csem_t *s, int round)
+{
+	struct probe timed = {.deadline = realtime_after(0.01)}, others[DEADLINE_WAITERS] = {0};
+	double deadline = seconds_of(timed.deadline);
+	probe_start(&timed, s, PROBE_TIMEDWAIT);
+	harness_sleep_us(2000);
+	for (unsigned i = 0; i < DEADLINE_WAITERS; i++)
+		probe_start(&others[i], s, PROBE_WAIT);
+	spin_until_real(deadline + 0.0002);
+	csem_post(s);
+	ck_assert_msg(probe_finish(&timed, GIVE_UP_S),
+	              "csem_timedwait had not returned %.0f s after its deadline", GIVE_UP_S);
+	unsigned woke = await_probes(others, DEADLINE_WAITERS, timed.taken ? 0 : 1, 0.5);
+	ck_assert_msg(timed.taken || woke >= 1,
+	              "round %d: a post landed as a csem_timedwait's deadline passed; the wait "
+	              "returned false, and %u csem_wait call%s stayed blocked for 0.5 s while the "
+	              "value was %u: the post's wakeup went to the timed waiter, which gave up "
+	              "without looking at the value again. After a timeout, take the permit if "
+	              "one is there",
+	              round, DEADLINE_WAITERS, HARNESS_PLURAL(DEADLINE_WAITERS), csem_value(s));
+	unsigned released = woke;
+	for (; released < DEADLINE_WAITERS; released++)
+		csem_post(s);
+	for (unsigned i = 0; i < DEADLINE_WAITERS; i++)
+		ck_assert_msg(probe_finish(&others[i], GIVE_UP_S),
+		              "a csem_wait had not returned %.0f s after its post", GIVE_UP_S);
+	ck_assert_msg(csem_value(s) == 0, "value %u after each post found its waiter, expected 0",
+	              csem_value(s));
+	return timed.taken;
+}
+
+static void check_post_at_deadline(csem_t *s)
+{
+	harness_perturb(LATE_SIGNALS);
+	unsigned taken = 0;
+	for (int round = 0; round < DEADLINE_ROUNDS; round++)
+		taken += post_at_deadline_round(s, round);
+	harness_info("%d posts landed as a timedwait's deadline passed: the timed waiter took "
+	             "%u, another waiter the rest",
+	             DEADLINE_ROUNDS, taken);
+}
+
 START_TEST(timedwait)
 {
 	harness_perturb(SPURIOUS_STORM);
@@ -349,6 +452,7 @@ START_TEST(timedwait)
 	check_timedwait_takes_post(&s);
 	ck_assert_msg(csem_value(&s) == 0, "value %u after the timedwait checks, expected 0",
 	              csem_value(&s));
+	check_post_at_deadline(&s);
 	csem_destroy(&s);
 }
 END_TEST
@@ -357,8 +461,11 @@ END_TEST
 
 #define WAKE_WAITERS 3
 
+/* Under a storm of spurious wakeups, so that a wait that returns without a
+ * permit does so in every run, not in one run out of three. */
 START_TEST(post_wakes_waiters)
 {
+	harness_perturb(SPURIOUS_STORM);
 	csem_t s;
 	struct probe p[WAKE_WAITERS] = {0};
 	init_or_fail(&s, 0);
@@ -372,13 +479,13 @@ START_TEST(post_wakes_waiters)
 		csem_post(&s);
 		unsigned woke = await_probes(p, WAKE_WAITERS, posts, GIVE_UP_S);
 		ck_assert_msg(woke >= posts,
-		              "%u threads blocked in csem_wait, %u posts: only %u returned within "
+		              "%u threads blocked in csem_wait, %u post%s: only %u returned within "
 		              "%.0f s; csem_post must wake a waiter (pthread_cond_signal)",
-		              WAKE_WAITERS, posts, woke, GIVE_UP_S);
+		              WAKE_WAITERS, posts, HARNESS_PLURAL(posts), woke, GIVE_UP_S);
 		harness_sleep_us(20000);
 		woke = probes_done(p, WAKE_WAITERS);
-		ck_assert_msg(woke == posts, "%u posts let %u blocked csem_wait calls return",
-		              posts, woke);
+		ck_assert_msg(woke == posts, "%u post%s let %u blocked csem_wait call%s return",
+		              posts, HARNESS_PLURAL(posts), woke, HARNESS_PLURAL(woke));
 	}
 	for (unsigned i = 0; i < WAKE_WAITERS; i++)
 		probe_finish(&p[i], GIVE_UP_S);
@@ -512,29 +619,55 @@ static void pool_worker(unsigned i, void *arg)
 	}
 }
 
+/* Each stress below runs in rounds of this many operations per thread, as
+ * many rounds as EXACT_ROUNDS or the time budget allow. */
+#define EXACT_ROUNDS 6
+#define ROUND_OPS    500
+
+static void handoff_rounds(double deadline)
+{
+	int rounds = 0;
+	do {
+		struct handoff h = {.per_thread = harness_scaled(ROUND_OPS)};
+		init_or_fail(&h.sem, 0);
+		run_threads_within(8, handoff_worker, &h, "4 threads posting and 4 taking permits");
+		ck_assert_msg(csem_value(&h.sem) == 0,
+		              "4 threads posted %ld times each and 4 took as many: value %u, "
+		              "expected 0",
+		              h.per_thread, csem_value(&h.sem));
+		csem_destroy(&h.sem);
+	} while (++rounds < EXACT_ROUNDS && harness_now() < deadline);
+	harness_info("%d of %d rounds of 4 threads posting and 4 taking %ld permits each", rounds,
+	             EXACT_ROUNDS, harness_scaled(ROUND_OPS));
+}
+
+static void pool_rounds(double deadline)
+{
+	int rounds = 0;
+	unsigned most = 0;
+	do {
+		struct pool p = {.permits = 3, .rounds = harness_scaled(ROUND_OPS)};
+		init_or_fail(&p.sem, p.permits);
+		run_threads_within(8, pool_worker, &p, "8 threads sharing 3 permits");
+		most = atomic_load(&p.most_inside) > most ? atomic_load(&p.most_inside) : most;
+		ck_assert_msg(atomic_load(&p.most_inside) <= p.permits,
+		              "%u threads held a permit at once from a semaphore of %u",
+		              atomic_load(&p.most_inside), p.permits);
+		ck_assert_msg(csem_value(&p.sem) == p.permits,
+		              "every thread gave back its permit: value %u, expected %u",
+		              csem_value(&p.sem), p.permits);
+		csem_destroy(&p.sem);
+	} while (++rounds < EXACT_ROUNDS && harness_now() < deadline);
+	harness_info("pool of 3 permits, 8 threads, %d of %d rounds: at most %u held permits at "
+	             "once",
+	             rounds, EXACT_ROUNDS, most);
+}
+
 START_TEST(exact_counts)
 {
 	harness_perturb(HARNESS_PERTURB_HEAVY);
-	struct handoff h = {.per_thread = harness_scaled(3000)};
-	init_or_fail(&h.sem, 0);
-	run_threads_within(8, handoff_worker, &h, "4 threads posting and 4 taking permits");
-	ck_assert_msg(csem_value(&h.sem) == 0,
-	              "4 threads posted %ld times each and 4 took as many: value %u, expected 0",
-	              h.per_thread, csem_value(&h.sem));
-	csem_destroy(&h.sem);
-
-	struct pool p = {.permits = 3, .rounds = harness_scaled(3000)};
-	init_or_fail(&p.sem, p.permits);
-	run_threads_within(8, pool_worker, &p, "8 threads sharing 3 permits");
-	harness_info("pool of 3 permits, 8 threads: at most %u held permits at once",
-	             atomic_load(&p.most_inside));
-	ck_assert_msg(atomic_load(&p.most_inside) <= p.permits,
-	              "%u threads held a permit at once from a semaphore of %u",
-	              atomic_load(&p.most_inside), p.permits);
-	ck_assert_msg(csem_value(&p.sem) == p.permits,
-	              "every thread gave back its permit: value %u, expected %u",
-	              csem_value(&p.sem), p.permits);
-	csem_destroy(&p.sem);
+	handoff_rounds(harness_deadline(STRESS_BUDGET_S / 2));
+	pool_rounds(harness_deadline(STRESS_BUDGET_S / 2));
 }
 END_TEST
 
@@ -546,25 +679,40 @@ END_TEST
 
 /*
  * Each task stays inside until as many tasks as the limit allows are inside
- * together (or, once, TASK_PATIENCE_S passed), then TASK_HOLD_US more.  So a
- * correct run_limited reaches the limit however slowly its threads start, a
- * serialising one is caught after one wait, and one that lets too many in
- * has TASK_HOLD_US for the extra tasks to show.
+ * together and the student's code has created every task's thread (or,
+ * once, TASK_PATIENCE_S passed), then TASK_HOLD_US more.  So a correct
+ * run_limited reaches the limit however slowly its threads start, a
+ * serialising one is caught after one wait, one that waits for a free slot
+ * before creating each thread is caught with its threads not all started,
+ * and one that lets too many in has TASK_HOLD_US for the extra tasks to show.
  */
 struct limit_run {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	unsigned ntasks, inside, most_inside, target;
+	unsigned long creates_before; /* the student's pthread_create calls so far */
+	unsigned long fewest_created; /* threads created when a task gave up waiting */
 	bool gave_up;
 	unsigned runs[MAX_TASKS + 1]; /* the last counts calls with a bad index */
 };
 
+static unsigned long threads_created(const struct limit_run *r)
+{
+	return harness_calls().thread_create - r->creates_before;
+}
+
+/* Waits for company and for every thread, polling the creation count. */
 static void wait_for_company(struct limit_run *r)
 {
-	struct timespec give_up = realtime_after(TASK_PATIENCE_S);
-	while (!r->gave_up && r->most_inside < r->target)
-		if (pthread_cond_timedwait(&r->changed, &r->lock, &give_up) != 0)
+	double give_up = realtime_now() + TASK_PATIENCE_S;
+	while (!r->gave_up && (r->most_inside < r->target || threads_created(r) < r->ntasks)) {
+		struct timespec soon = realtime_after(0.002);
+		pthread_cond_timedwait(&r->changed, &r->lock, &soon);
+		if (realtime_now() >= give_up) {
 			r->gave_up = true;
+			r->fewest_created = threads_created(r);
+		}
+	}
 }
 
 static void limited_task(unsigned i, void *arg)
@@ -589,6 +737,8 @@ static void check_run_limited(unsigned ntasks, unsigned limit)
 	                      .changed = PTHREAD_COND_INITIALIZER};
 	r.ntasks = ntasks;
 	r.target = ntasks < limit ? ntasks : limit;
+	r.creates_before = harness_calls().thread_create;
+	r.fewest_created = ntasks;
 	int err = run_limited_within(ntasks, limit, limited_task, &r);
 	ck_assert_msg(err == 0, "run_limited(%u, %u) returned %d, expected 0", ntasks, limit, err);
 	ck_assert_msg(r.runs[MAX_TASKS] == 0,
@@ -598,8 +748,8 @@ static void check_run_limited(unsigned ntasks, unsigned limit)
 		ck_assert_msg(r.runs[i] == 1,
 		              "run_limited(%u, %u) ran task %u %u times, expected once", ntasks,
 		              limit, i, r.runs[i]);
-	harness_info("run_limited(%u, %u): at most %u tasks ran at once", ntasks, limit,
-	             r.most_inside);
+	harness_info("run_limited(%u, %u): at most %u task%s ran at once", ntasks, limit,
+	             r.most_inside, HARNESS_PLURAL(r.most_inside));
 	ck_assert_msg(r.most_inside <= r.target,
 	              "run_limited(%u, %u): %u tasks ran at once; the limit is %u", ntasks, limit,
 	              r.most_inside, limit);
@@ -608,6 +758,12 @@ static void check_run_limited(unsigned ntasks, unsigned limit)
 	              "waited %.0f s for others to join it; %u should: start every thread first, "
 	              "and let the semaphore, not the order of creation, hold them back",
 	              ntasks, limit, r.most_inside, TASK_PATIENCE_S, r.target);
+	ck_assert_msg(r.fewest_created >= ntasks,
+	              "run_limited(%u, %u): while the first task waited %.0f s inside, only %lu of "
+	              "the %u task threads had been created: start every thread at once, and let "
+	              "the semaphore inside each thread, not a wait before pthread_create, hold "
+	              "the tasks back",
+	              ntasks, limit, TASK_PATIENCE_S, r.fewest_created, ntasks);
 	pthread_cond_destroy(&r.changed);
 }
 
@@ -695,7 +851,8 @@ START_TEST(everything_at_once)
 	csem_destroy(&m.sem);
 	atomic_uint ran = 0;
 	ck_assert_msg(run_limited_within(6, 2, short_task, &ran) == 0, "run_limited(6, 2) failed");
-	ck_assert_msg(atomic_load(&ran) == 6, "run_limited(6, 2) ran %u tasks", atomic_load(&ran));
+	ck_assert_msg(atomic_load(&ran) == 6, "run_limited(6, 2) ran %u task%s", atomic_load(&ran),
+	              HARNESS_PLURAL(atomic_load(&ran)));
 }
 END_TEST
 
