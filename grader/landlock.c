@@ -92,6 +92,7 @@ static const struct system_path system_paths[] = {
     {"/etc", READ_RIGHTS},
     {"/proc", READ_RIGHTS},
     {"/sys/devices/system/cpu", READ_RIGHTS},
+    {"/sys/fs/cgroup", READ_RIGHTS}, /* the CPU quota that harness_cpus() reads */
     {"/dev/null", FS_READ_FILE | FS_WRITE_FILE},
     {"/dev/zero", FS_READ_FILE},
     {"/dev/urandom", FS_READ_FILE},
