@@ -127,7 +127,7 @@ double harness_deadline(double seconds);
 /*
  * The grader renames the student object's calls to pthread mutex, condition
  * variable, thread, fork and (in the ThreadSanitizer build) atomic functions
- * to the harness_wrap_* functions in perturb.c (see wrap.syms), so only the
+ * to the harness_wrap_* functions in wrappers.c and tsan_atomics.c (see wrap.syms), so only the
  * student's calls are perturbed.  Rates are per thousand calls.
  */
 struct harness_perturbation {

@@ -6,6 +6,7 @@
 #define HARNESS_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 /* Exit statuses of the harness process; the grader trusts only the verdict
  * records, these just make a hand-run readable. */
@@ -33,8 +34,27 @@ void harness_recordf(const char *kind, const char *fmt, ...) __attribute__((form
 /* watchdog.c: fails the test after seconds times the stretch. */
 void harness_watchdog_start(double seconds);
 
-/* Sets the default perturbation; called before a test. */
+/* perturb.c: the perturbation policy.  harness_perturb_init sets the
+ * default before a test; a perturbation point maybe yields or sleeps (or
+ * spins, while other processes hold the CPUs); harness_chance draws from
+ * the calling thread's stream. */
 void harness_perturb_init(void);
+struct harness_perturbation harness_perturbation_now(void);
+bool harness_chance(unsigned per_mille);
+void harness_perturb_point(void);
+void harness_yield_briefly(void);
+
+/* locktable.c: the calling thread waits for mutex (or, cond not NULL, on a
+ * condition variable) at the student's address where, until wait_end; it
+ * holds mutex or not. */
+void harness_lock_wait_begin(const void *mutex, const void *cond, const void *where);
+void harness_lock_wait_end(void);
+void harness_lock_note(const void *mutex, bool held);
+
+/* spans.c: the calling student thread's span, opened as it starts (NULL
+ * past the table's size) and closed however it ends (a cleanup handler). */
+struct harness_thread_span *harness_span_begin(void);
+void harness_span_end(void *span);
 
 /* The calling thread's harness number (0 for the test's main thread). */
 unsigned harness_thread_number(void);
