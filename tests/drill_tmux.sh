@@ -98,9 +98,9 @@ screen >"$out/drill-failing.txt"
 
 echo "drill_tmux: keys h and l"
 tmux -S "$socket" send-keys -t drill h
-wait_for "^balance, hint 1 of 5:" 5
+wait_for "^balance, hint 1 of [0-9]+:" 5
 tmux -S "$socket" send-keys -t drill h
-wait_for "^balance, hint 2 of 5:" 5
+wait_for "^balance, hint 2 of [0-9]+:" 5
 tmux -S "$socket" send-keys -t drill l
 wait_for "^balance +started +[0-9]+/100" 5
 
@@ -111,7 +111,7 @@ mv "$file.tmp" "$file"
 wait_for "first verdict [0-9.]+ s after the save" 30
 first=$(($(now_ms) - start))
 seen=$(screen | sed -n 's/.*first verdict \([0-9.]*\) s after the save.*/\1/p')
-screen | grep -q "hint 2 of 5" && fail "the hint stayed on screen after a save"
+screen | grep -Eq "hint 2 of [0-9]+" && fail "the hint stayed on screen after a save"
 wait_for "balance: full marks \(100/100\)! On to deadlock in 3 s" 90
 expect_screen "^  tsan +PASS +15/15"
 screen >"$out/drill-passing.txt"
