@@ -150,6 +150,10 @@ static void helgrind_argv(const struct graded_exercise *g, const struct rubric_t
 	argv[n++] = text_format("--command-line-only=yes");
 	argv[n++] = text_format("--fullpath-after=");
 	argv[n++] = text_format("--vgdb=no"); /* no gdbserver FIFOs: Landlock forbids them */
+	/* Valgrind runs one thread at a time; without a fair lock a spinning
+	 * thread can starve the others for seconds (a test that waits for its
+	 * threads to overlap then hangs). */
+	argv[n++] = text_format("--fair-sched=yes");
 	argv[n++] = text_format("--log-file=%s/helgrind.%%p", run_dir);
 	argv[n++] = text_format("--suppressions=%s/%s/helgrind.supp", g->cfg->work, g->exercise);
 	for (char **o = t->valgrind; o && *o && n < max - 2; o++)
