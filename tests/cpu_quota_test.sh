@@ -51,18 +51,8 @@ cleanup() {
 trap cleanup EXIT
 passed=0
 failed=0
-check() { # check WHAT COMMAND...
-	what=$1
-	shift
-	if "$@" >"$tmp/out" 2>&1; then
-		passed=$((passed + 1))
-		echo "  ok    $what"
-	else
-		failed=$((failed + 1))
-		echo "  FAIL  $what"
-		sed 's/^/        /' "$tmp/out" | head -n 20
-	fi
-}
+# shellcheck source=tests/check.sh
+. tests/check.sh
 make -s all >/dev/null || exit 1
 mkdir -p "$tmp/serial/saturate"
 cp tests/corpus/saturate/serial.c "$tmp/serial/saturate/saturate.c"

@@ -29,18 +29,8 @@ for tool in yamllint yq jq xmllint zip unzip; do
 	fi
 done
 
-check() { # check WHAT COMMAND...
-	what=$1
-	shift
-	if "$@" >"$tmp/out" 2>&1; then
-		passed=$((passed + 1))
-		echo "  ok    $what"
-	else
-		failed=$((failed + 1))
-		echo "  FAIL  $what"
-		sed 's/^/        /' "$tmp/out" | head -n 20
-	fi
-}
+# shellcheck source=tests/check.sh
+. tests/check.sh
 
 # jq -e FILTER FILE, for check.
 holds() { jq -e "$1" "$2" >/dev/null; }
