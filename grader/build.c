@@ -142,9 +142,7 @@ static int compile(const struct checks *k, enum variant v, struct build *b, stru
 	argv[n++] = deps;
 	argv[n] = NULL;
 	/* It reads the copied source and header, and writes beside the object. */
-	char *src_dir = xstrdup(b->source), *out_dir = xstrdup(b->object[v]);
-	*strrchr(src_dir, '/') = '\0';
-	*strrchr(out_dir, '/') = '\0';
+	char *src_dir = folder_of(b->source), *out_dir = folder_of(b->object[v]);
 	const char *readable[] = {src_dir, k->include + 2, NULL}, *writable[] = {out_dir, NULL};
 	int status = run_logged((char *const *)argv, readable, writable, b, log);
 	free(out_dir);

@@ -12,6 +12,7 @@
 #include "runlogs.h"
 #include "symbolize.h"
 #include "text.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,13 +35,6 @@ const struct harness_test *graded_find_test(const struct graded_exercise *g, con
 		if (strcmp(g->tests[i].name, name) == 0)
 			return &g->tests[i];
 	return NULL;
-}
-
-/* The folder a file is in. */
-static char *folder_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? text_format("%.*s", (int)(slash - path), path) : text_format(".");
 }
 
 int harness_list(struct graded_exercise *g, char *err, size_t errlen)

@@ -273,11 +273,8 @@ int run_compiler_reading(char *const argv[], const char *source, char **output)
 	/* Readable: the source's folder and every -I folder; writable: none. */
 	const char *readable[24];
 	size_t n = 0;
-	char *src_dir = xstrdup(source);
-	char *slash = strrchr(src_dir, '/');
-	if (slash)
-		*slash = '\0';
-	readable[n++] = slash ? src_dir : ".";
+	char *src_dir = folder_of(source);
+	readable[n++] = src_dir;
 	for (char *const *a = argv; *a && n < 23; a++)
 		if (strncmp(*a, "-I", 2) == 0 && (*a)[2])
 			readable[n++] = *a + 2;

@@ -101,3 +101,9 @@ const char *paint(const char *code)
 {
 	return color ? code : "";
 }
+
+char *folder_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+}

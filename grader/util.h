@@ -28,6 +28,9 @@ char *xstrndup(const char *s, size_t n);
 /* The same for a NULL-terminated list of parts. */
 char *path_join_list(const char *const *parts);
 
+/* The folder the file at path is in ("." for a bare name); never NULL. */
+char *folder_of(const char *path);
+
 /* Creates a folder and any missing parents (mode 0755); -1 on failure. */
 int make_dirs(const char *path);
 
