@@ -166,6 +166,10 @@ void harness_thread_spans_reset(void);
  * 0 turns it off. */
 void harness_fail_fork(unsigned n, int e);
 
+/* Makes the student's n-th pthread_create from now (1-based) fail and
+ * return e, creating no thread; 0 turns it off (thread_faults.c). */
+void harness_fail_thread_create(unsigned n, int e);
+
 /* Lock state the wrappers track: which thread holds each of the student's
  * mutexes and which mutex each thread waits for, with the student's code
  * address of the call.  Read by hang reporters. */
