@@ -91,13 +91,18 @@ START_TEST(callback_thread)
 	              NOTED, atomic_load(&n->callbacks));
 	pthread_t t = n->callback_thread[0];
 	for (unsigned i = 0; i < NOTED; i++) {
+		ck_assert_msg(
+		    !ran_tasks(n, n->callback_thread[i]),
+		    "a callback ran on a worker thread (one that ran tasks too): "
+		    "callbacks run on the pool's one callback thread, which runs no task");
 		ck_assert_msg(pthread_equal(n->callback_thread[i], t),
 		              "callbacks ran on more than one thread: every callback runs on the "
 		              "pool's one callback thread");
-		ck_assert_msg(n->callback_index[i] == -1,
-		              "pool_worker() returned %d inside a callback; the callback thread is "
-		              "not a worker, so it returns -1 there",
-		              n->callback_index[i]);
+		ck_assert_msg(
+		    n->callback_index[i] == -1,
+		    "pool_worker() returned %d on the callback thread, which is no worker: "
+		    "it must return -1 there (a worker's index is thread-local)",
+		    n->callback_index[i]);
 		ck_assert_msg(n->wait_ok[i], "future_wait(f) inside f's callback did not return "
 		                             "f's status and result");
 	}
@@ -105,9 +110,6 @@ START_TEST(callback_thread)
 	                  !pthread_equal(t, n->submitters[1]),
 	              "callbacks ran on a thread that called pool_submit or pool_shutdown: they "
 	              "run on the pool's own callback thread, never on a caller's");
-	ck_assert_msg(!ran_tasks(n, t),
-	              "callbacks ran on a worker thread (the one that ran tasks too): they run "
-	              "on the pool's one callback thread, which runs no task");
 }
 END_TEST
 
@@ -351,12 +353,15 @@ START_TEST(worker_indexes)
 	for (unsigned i = 0; i < b.n; i++)
 		future_wait(fb[i], NULL), future_release(fb[i]);
 	ck_assert_msg(pool_worker() == -1,
-	              "pool_worker() returned %d on the test's own thread, which is no worker",
+	              "pool_worker() returned %d on the test's own thread, which is no worker: "
+	              "it must return -1 there (each worker's index is thread-local, not a "
+	              "global every thread shares)",
 	              pool_worker());
 	start_detached(ask_index, NULL);
 	harness_sleep_us(50000);
 	ck_assert_msg(atomic_load(&outside_index) == -1,
-	              "pool_worker() returned %d on a thread outside the pools; expected -1",
+	              "pool_worker() returned %d on a thread outside the pools; expected -1 (a "
+	              "thread-local index)",
 	              atomic_load(&outside_index));
 	pool_shutdown(pa);
 	pool_shutdown(pb);

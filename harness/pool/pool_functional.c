@@ -144,10 +144,12 @@ static void once_batch(struct once_run *r, long first, long n)
 	for (long i = 0; i < n; i++) {
 		void *result = NULL;
 		int status = future_wait(f[i], &result);
-		HARNESS_REQUIRE(status == 0 && result == &r->slots[2 * (first + i)],
-		                "future_wait returned %d and result %p for a task that returned 0 "
-		                "and result %p: a future must carry its own task's outcome",
-		                status, result, (void *)&r->slots[2 * (first + i)]);
+		HARNESS_REQUIRE(
+		    status == 0 && result == &r->slots[2 * (first + i)],
+		    "future_wait returned %d and result %p for a task that returned 0 "
+		    "and result %p: future_wait must not return before the task finished (wait "
+		    "in a while loop), and a future carries its own task's outcome",
+		    status, result, (void *)&r->slots[2 * (first + i)]);
 		future_release(f[i]);
 	}
 	atomic_fetch_add(&r->submitted, n);
