@@ -74,8 +74,7 @@ static bool ran_tasks(const struct thread_notes *n, pthread_t t)
  * then shuts down: the notes of every task and callback. */
 static struct thread_notes *noted_run(void)
 {
-	struct thread_notes *n = calloc(1, sizeof *n);
-	HARNESS_REQUIRE(n != NULL, "harness: out of memory");
+	struct thread_notes *n = harness_alloc(sizeof *n);
 	n->pool = new_pool(4);
 	harness_run_threads(2, notes_submitter, n);
 	pool_shutdown(n->pool);
@@ -153,7 +152,7 @@ START_TEST(completion_order)
 		f[i] = submit(p, gated_task, g[i], note_order, (void *)(uintptr_t)i);
 	}
 	for (unsigned i = 0; i < ORDERED; i++)
-		ck_assert_msg(wait_for(&g[i]->arrived, 1, PROMPT_SECONDS),
+		ck_assert_msg(harness_wait_count(&g[i]->arrived, 1, PROMPT_SECONDS),
 		              "a pool of %d workers was given %d tasks, and task %u did not start "
 		              "within %.0f s",
 		              ORDERED, ORDERED, i, PROMPT_SECONDS);
@@ -198,7 +197,7 @@ START_TEST(release_from_callback)
 	pool_t *p = new_pool(3);
 	for (unsigned i = 0; i < tasks; i++)
 		submit(p, fail_some, (void *)(uintptr_t)i, release_in_callback, NULL);
-	bool all = wait_for(&released_callbacks, tasks, PROMPT_SECONDS);
+	bool all = harness_wait_count(&released_callbacks, tasks, PROMPT_SECONDS);
 	ck_assert_msg(all,
 	              "%u callbacks each called future_release on their own future; %u of them "
 	              "returned within %.0f s: a callback may release its future (do not hold a "
@@ -260,8 +259,7 @@ static void chain_callback(future_t *f, void *arg)
 
 START_TEST(submit_during_shutdown)
 {
-	struct chain *c = calloc(1, sizeof *c);
-	ck_assert(c != NULL);
+	struct chain *c = harness_alloc(sizeof *c);
 	c->pool = new_pool(2);
 	submit(c->pool, chain_task, c, chain_callback, c);
 	harness_doing("in pool_shutdown");
@@ -357,7 +355,7 @@ START_TEST(worker_indexes)
 	              "it must return -1 there (each worker's index is thread-local, not a "
 	              "global every thread shares)",
 	              pool_worker());
-	start_detached(ask_index, NULL);
+	harness_start_detached(ask_index, NULL);
 	harness_sleep_us(50000);
 	ck_assert_msg(atomic_load(&outside_index) == -1,
 	              "pool_worker() returned %d on a thread outside the pools; expected -1 (a "

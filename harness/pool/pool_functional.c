@@ -168,10 +168,9 @@ START_TEST(exactly_once)
 	struct once_run r = {.pool = new_pool(4)};
 	r.per_submitter = (harness_scaled(100000) + SUBMITTERS - 1) / SUBMITTERS;
 	long total = r.per_submitter * SUBMITTERS;
-	r.runs = calloc((size_t)total, sizeof *r.runs);
-	r.callbacks = calloc((size_t)total, sizeof *r.callbacks);
-	r.slots = calloc((size_t)total * 2, sizeof *r.slots);
-	ck_assert(r.runs && r.callbacks && r.slots);
+	r.runs = harness_alloc((size_t)total * sizeof *r.runs);
+	r.callbacks = harness_alloc((size_t)total * sizeof *r.callbacks);
+	r.slots = harness_alloc((size_t)total * 2 * sizeof *r.slots);
 	r.deadline = harness_deadline(20);
 	harness_run_threads(SUBMITTERS, once_submitter, &r);
 	unsigned unseen = pool_shutdown(r.pool);
@@ -268,13 +267,13 @@ START_TEST(shared_wait)
 	struct gate *g = gate_new();
 	struct shared_wait w = {.f = submit(p, gated_task, g, NULL, NULL), .expected = g};
 	for (unsigned i = 0; i < waiters; i++)
-		start_detached(wait_shared, &w);
+		harness_start_detached(wait_shared, &w);
 	harness_sleep_us(100000);
 	ck_assert_msg(atomic_load(&w.returned) == 0,
 	              "future_wait returned while its task was still running; it must block "
 	              "until fn returned");
 	gate_open(g);
-	ck_assert_msg(wait_for(&w.returned, waiters, PROMPT_SECONDS),
+	ck_assert_msg(harness_wait_count(&w.returned, waiters, PROMPT_SECONDS),
 	              "%u threads waited on one future; after its task finished only %u "
 	              "returned within %.0f s: finishing a task must wake every waiter "
 	              "(pthread_cond_broadcast)",
@@ -358,7 +357,8 @@ START_TEST(release_early)
 	future_t *running = submit(p, early_task, g, early_callback, NULL);
 	future_t *queued = submit(p, early_task, NULL, early_callback, NULL);
 	future_t *plain = submit(p, early_task, NULL, NULL, NULL);
-	ck_assert_msg(wait_for(&g->arrived, 1, PROMPT_SECONDS), "the first task never started");
+	ck_assert_msg(harness_wait_count(&g->arrived, 1, PROMPT_SECONDS),
+	              "the first task never started");
 	future_release(queued);
 	future_release(plain);
 	future_release(running);
@@ -367,7 +367,7 @@ START_TEST(release_early)
 	harness_doing("in future_wait");
 	future_wait(later, NULL);
 	future_release(later);
-	ck_assert_msg(wait_for(&early_callbacks, 3, PROMPT_SECONDS),
+	ck_assert_msg(harness_wait_count(&early_callbacks, 3, PROMPT_SECONDS),
 	              "3 tasks with callbacks finished (2 released before), but only %u "
 	              "callbacks ran: a released future's task and callback still run",
 	              atomic_load(&early_callbacks));
@@ -393,4 +393,5 @@ void harness_define(void)
 	pool_add_shutdown_tests();
 	pool_add_timing_tests();
 	pool_add_race_tests();
+	pool_add_memory_tests();
 }

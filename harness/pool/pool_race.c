@@ -80,8 +80,7 @@ START_TEST(race_workout)
 	harness_perturb(
 	    (struct harness_perturbation){.yield_rate = 50, .sleep_rate = 5, .sleep_max_us = 50});
 	struct workout w = {.pool = new_pool(3), .per_submitter = harness_scaled(4000)};
-	w.jobs = calloc((size_t)(2 * w.per_submitter), sizeof *w.jobs);
-	ck_assert(w.jobs != NULL);
+	w.jobs = harness_alloc((size_t)(2 * w.per_submitter) * sizeof *w.jobs);
 	harness_run_threads(2, workout_submitter, &w);
 	unsigned unseen = pool_shutdown(w.pool);
 	long callbacks = 0;

@@ -81,7 +81,7 @@ START_TEST(errors_counted)
 			future_release(submit(p, fail_with, NULL, NULL, NULL)); /* succeeds */
 		}
 	/* Callbacks must have seen their failures before the count is taken. */
-	wait_for(&error_callbacks, callbacks, PROMPT_SECONDS);
+	harness_wait_count(&error_callbacks, callbacks, PROMPT_SECONDS);
 	harness_doing("in pool_shutdown");
 	unsigned unseen = pool_shutdown(p);
 	for (int fate = 0; fate < FATES; fate++)
@@ -115,13 +115,13 @@ static void *shut_down(void *arg)
 
 START_TEST(refuses_outside_submit)
 {
-	struct closing *c = calloc(1, sizeof *c);
-	ck_assert(c != NULL);
+	struct closing *c = harness_alloc(sizeof *c);
 	c->pool = new_pool(2);
 	struct gate *g = gate_new();
 	submit(c->pool, gated_task, g, NULL, NULL);
-	ck_assert_msg(wait_for(&g->arrived, 1, PROMPT_SECONDS), "the first task never started");
-	start_detached(shut_down, c);
+	ck_assert_msg(harness_wait_count(&g->arrived, 1, PROMPT_SECONDS),
+	              "the first task never started");
+	harness_start_detached(shut_down, c);
 	while (!atomic_load(&c->shutting))
 		harness_sleep_us(1000);
 	harness_sleep_us(200000); /* pool_shutdown has begun; a task holds it up */
@@ -133,7 +133,7 @@ START_TEST(refuses_outside_submit)
 	              "pool_submit from a thread outside the pool, while pool_shutdown ran, "
 	              "returned %s with errno %d (%s); expected NULL with ESHUTDOWN",
 	              f ? "a future" : "NULL", err, strerror(err));
-	ck_assert_msg(wait_for(&c->returned, 1, PROMPT_SECONDS),
+	ck_assert_msg(harness_wait_count(&c->returned, 1, PROMPT_SECONDS),
 	              "pool_shutdown did not return within %.0f s of its last task finishing",
 	              PROMPT_SECONDS);
 }

@@ -4,7 +4,6 @@
  */
 #include "pool_support.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,11 +43,17 @@ future_t *submit(pool_t *p, pool_fn fn, void *arg, pool_callback done, void *cb_
 
 struct gate *gate_new(void)
 {
-	struct gate *g = calloc(1, sizeof *g);
-	HARNESS_REQUIRE(g != NULL, "harness: out of memory");
+	struct gate *g = harness_alloc(sizeof *g);
 	pthread_mutex_init(&g->lock, NULL);
 	pthread_cond_init(&g->opened_cv, NULL);
 	return g;
+}
+
+void gate_free(struct gate *g)
+{
+	pthread_cond_destroy(&g->opened_cv);
+	pthread_mutex_destroy(&g->lock);
+	free(g);
 }
 
 void gate_open(struct gate *g)
@@ -86,45 +91,20 @@ int gated_task(void *gate, void **result)
 	return 0;
 }
 
-bool wait_for(atomic_uint *counter, unsigned target, double seconds)
-{
-	double deadline = harness_now() + seconds * harness_slowdown();
-	while (atomic_load(counter) < target && harness_now() < deadline)
-		harness_sleep_us(1000);
-	return atomic_load(counter) >= target;
-}
-
-void start_detached(void *(*fn)(void *), void *arg)
-{
-	pthread_t t;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	int err = pthread_create(&t, &attr, fn, arg);
-	pthread_attr_destroy(&attr);
-	HARNESS_REQUIRE(err == 0, "harness: cannot create a thread (error %d)", err);
-}
-
 unsigned threads_now(void)
 {
-	DIR *d = opendir("/proc/self/task");
-	HARNESS_REQUIRE(d != NULL, "harness: cannot list /proc/self/task (%s)", strerror(errno));
-	unsigned n = 0;
-	const struct dirent *e;
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
+	int n = harness_thread_count();
+	HARNESS_REQUIRE(n > 0, "harness: cannot count the threads in /proc/self/task");
+	return (unsigned)n;
+}
+
+static bool at_most(void *n)
+{
+	return threads_now() <= *(unsigned *)n;
 }
 
 unsigned threads_down_to(unsigned n, double seconds)
 {
-	double deadline = harness_now() + seconds * harness_slowdown();
-	unsigned now = threads_now();
-	while (now > n && harness_now() < deadline) {
-		harness_sleep_us(2000);
-		now = threads_now();
-	}
-	return now;
+	harness_wait_until(at_most, &n, seconds);
+	return threads_now();
 }

@@ -39,20 +39,15 @@ struct gate {
 	atomic_uint arrived; /* tasks that reached the gate */
 };
 struct gate *gate_new(void);
+void gate_free(struct gate *g);
 void gate_open(struct gate *g);
 void gate_pass(struct gate *g);
 /* A task function: passes the gate given as arg, returns 0. */
 int gated_task(void *gate, void **result);
 
-/* Waits until *counter reaches target or seconds pass; whether it did. */
-bool wait_for(atomic_uint *counter, unsigned target, double seconds);
-
-/* Starts a detached helper thread (the test may leave it blocked). */
-void start_detached(void *(*fn)(void *), void *arg);
-
-/* The threads of this process now (/proc/self/task). */
+/* The threads of this process now (harness_thread_count), and after
+ * waiting up to seconds (stretched) until at most n are left. */
 unsigned threads_now(void);
-/* Waits up to seconds until at most n threads are left; the count then. */
 unsigned threads_down_to(unsigned n, double seconds);
 
 /* Registration of each file's tests. */
@@ -60,5 +55,6 @@ void pool_add_callback_tests(void);
 void pool_add_shutdown_tests(void);
 void pool_add_timing_tests(void);
 void pool_add_race_tests(void);
+void pool_add_memory_tests(void);
 
 #endif

@@ -211,9 +211,7 @@ END_TEST
 
 static double idle_cpu(void)
 {
-	double cpu0 = harness_cpu_time();
-	harness_sleep_us(IDLE_WINDOW_US);
-	return harness_cpu_time() - cpu0;
+	return harness_cpu_while_idle(IDLE_WINDOW_US / 1e6);
 }
 
 START_TEST(idle_uses_no_cpu)
@@ -242,7 +240,7 @@ END_TEST
 
 /* --- throughput -------------------------------------------------------- */
 
-#define WINDOW_S 0.15
+#define TP_TASKS 16384
 #define TP_BATCH 64
 /* The student's pool must run at least this share of the baseline's tasks. */
 #define MIN_SHARE 0.1
@@ -253,56 +251,46 @@ static int empty_task(void *arg, void **result)
 	return 0;
 }
 
-static double student_rate(void)
+/* TP_TASKS empty tasks through the student's pool p, in batches. */
+static void student_tasks(void *p)
 {
-	pool_t *p = new_pool(2);
 	future_t *f[TP_BATCH];
-	long done = 0;
-	double t0 = harness_now(), end = t0 + WINDOW_S;
-	while (harness_now() < end) {
+	for (int done = 0; done < TP_TASKS; done += TP_BATCH) {
 		for (int i = 0; i < TP_BATCH; i++)
 			f[i] = submit(p, empty_task, NULL, NULL, NULL);
 		for (int i = 0; i < TP_BATCH; i++) {
 			future_wait(f[i], NULL);
 			future_release(f[i]);
 		}
-		done += TP_BATCH;
 	}
-	double rate = (double)done / (harness_now() - t0);
-	pool_shutdown(p);
-	return rate;
 }
 
-static double baseline_rate(void)
+/* The same through the baseline pool p. */
+static void baseline_tasks(void *p)
 {
-	struct baseline_pool *p = baseline_create(2);
-	HARNESS_REQUIRE(p != NULL, "harness: cannot start the baseline pool");
 	struct baseline_future *f[TP_BATCH];
-	long done = 0;
-	double t0 = harness_now(), end = t0 + WINDOW_S;
-	while (harness_now() < end) {
+	for (int done = 0; done < TP_TASKS; done += TP_BATCH) {
 		for (int i = 0; i < TP_BATCH; i++) {
 			f[i] = baseline_submit(p, empty_task, NULL);
 			HARNESS_REQUIRE(f[i] != NULL, "harness: out of memory");
 		}
 		for (int i = 0; i < TP_BATCH; i++)
 			baseline_wait(f[i]);
-		done += TP_BATCH;
 	}
-	double rate = (double)done / (harness_now() - t0);
-	baseline_shutdown(p);
-	return rate;
 }
 
 START_TEST(throughput)
 {
 	harness_perturb(HARNESS_PERTURB_OFF);
-	double mine = 0, base = 0;
-	for (int round = 0; round < ROUNDS; round++) {
-		double b = baseline_rate(), m = student_rate();
-		base = b > base ? b : base;
-		mine = m > mine ? m : mine;
-	}
+	struct baseline_pool *b = baseline_create(2);
+	HARNESS_REQUIRE(b != NULL, "harness: cannot start the baseline pool");
+	pool_t *p = new_pool(2);
+	const struct harness_contender contenders[] = {{baseline_tasks, b}, {student_tasks, p}};
+	struct harness_timing best[2];
+	harness_time_alternated(ROUNDS, 2, contenders, best);
+	pool_shutdown(p);
+	baseline_shutdown(b);
+	double base = TP_TASKS / best[0].wall, mine = TP_TASKS / best[1].wall;
 	harness_info("empty tasks, 2 workers, batches of %d: your pool %.0f tasks/s, the baseline "
 	             "pool %.0f tasks/s (best of %d alternated rounds)",
 	             TP_BATCH, mine, base, ROUNDS);
