@@ -78,16 +78,16 @@ static struct thread_notes *noted_run(void)
 	n->pool = new_pool(4);
 	harness_run_threads(2, notes_submitter, n);
 	pool_shutdown(n->pool);
+	ck_assert_msg(atomic_load(&n->callbacks) == NOTED,
+	              "%d tasks with callbacks were submitted; %u callbacks ran by the end of "
+	              "pool_shutdown",
+	              NOTED, atomic_load(&n->callbacks));
 	return n;
 }
 
 START_TEST(callback_thread)
 {
 	const struct thread_notes *n = noted_run();
-	ck_assert_msg(atomic_load(&n->callbacks) == NOTED,
-	              "%d tasks with callbacks were submitted; %u callbacks ran by the end of "
-	              "pool_shutdown",
-	              NOTED, atomic_load(&n->callbacks));
 	pthread_t t = n->callback_thread[0];
 	for (unsigned i = 0; i < NOTED; i++) {
 		ck_assert_msg(

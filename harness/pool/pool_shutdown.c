@@ -197,7 +197,13 @@ START_TEST(idle_shutdown_prompt)
 {
 	static const unsigned sizes[] = {1, 64};
 	for (unsigned i = 0; i < 2; i++) {
+		unsigned before = threads_now();
 		pool_t *p = new_pool(sizes[i]);
+		unsigned started = threads_now() - before;
+		ck_assert_msg(started >= sizes[i],
+		              "pool_create(%u) started %u thread%s; it starts its workers (and its "
+		              "callback thread) before it returns",
+		              sizes[i], started, HARNESS_PLURAL(started));
 		harness_sleep_us(50000);
 		double t0 = harness_now();
 		harness_doing("in pool_shutdown");
