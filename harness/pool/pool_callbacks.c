@@ -327,13 +327,9 @@ static void check_indexes(const struct index_notes *x)
 	}
 }
 
-static atomic_int outside_index = -3;
-
-static void *ask_index(void *arg)
+static void ask_index(void *index)
 {
-	(void)arg;
-	atomic_store(&outside_index, pool_worker());
-	return NULL;
+	*(int *)index = pool_worker();
 }
 
 START_TEST(worker_indexes)
@@ -355,12 +351,13 @@ START_TEST(worker_indexes)
 	              "it must return -1 there (each worker's index is thread-local, not a "
 	              "global every thread shares)",
 	              pool_worker());
-	harness_start_detached(ask_index, NULL);
-	harness_sleep_us(50000);
-	ck_assert_msg(atomic_load(&outside_index) == -1,
+	int outside = -3;
+	ck_assert_msg(harness_run_within(ask_index, &outside, PROMPT_SECONDS),
+	              "pool_worker() did not return within %.0f s", PROMPT_SECONDS);
+	ck_assert_msg(outside == -1,
 	              "pool_worker() returned %d on a thread outside the pools; expected -1 (a "
 	              "thread-local index)",
-	              atomic_load(&outside_index));
+	              outside);
 	pool_shutdown(pa);
 	pool_shutdown(pb);
 	check_indexes(&a);
