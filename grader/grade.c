@@ -8,7 +8,7 @@
  * them down.  This file only joins them, and applies the rule that points
  * for how the code works count only as far as it works:
  *
- *   a tsan, helgrind, timing or rules test earns its points times the
+ *   a tsan, helgrind, memcheck, timing or rules test earns its points times the
  *   share of the exercise's functional points the submission earned.
  *
  * So a file that does nothing earns no points for doing nothing racelessly.
@@ -35,8 +35,8 @@
 /* Whether a check's points depend on the functional share. */
 static bool weighed_by_function(enum check_kind check)
 {
-	return check == CHECK_TSAN || check == CHECK_HELGRIND || check == CHECK_TIMING ||
-	       check == CHECK_RULES;
+	return check == CHECK_TSAN || check == CHECK_HELGRIND || check == CHECK_MEMCHECK ||
+	       check == CHECK_TIMING || check == CHECK_RULES;
 }
 
 /* One exercise's grading as the scheduler's callbacks see it. */

@@ -16,14 +16,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const check_names[] = {"build",    "functional", "tsan",
-                                          "helgrind", "timing",     "rules"};
+static const char *const check_names[CHECK_COUNT] = {"build",    "functional", "tsan", "helgrind",
+                                                     "memcheck", "timing",     "rules"};
 static const char *const variant_names[] = {"debug", "fast", "tsan"};
 
 const char *check_name(enum check_kind check)
 {
 	return check_names[check];
 }
+const char *check_names_listed(void)
+{
+	static char listed[128];
+	if (!listed[0])
+		for (int k = 0; k < CHECK_COUNT; k++)
+			snprintf(listed + strlen(listed), sizeof listed - strlen(listed), "%s%s",
+			         k ? ", " : "", check_names[k]);
+	return listed;
+}
+
 const char *variant_name(enum variant variant)
 {
 	return variant_names[variant];
@@ -103,12 +113,10 @@ static int read_test(const char *path, size_t i, json_t *entry, struct rubric_te
 	t->name = copy_string(entry, "name");
 	if (!t->name)
 		return fail(err, errlen, "%s: tests[%zu] has no \"name\"", path, i);
-	int kind = check ? lookup(check, check_names, 6) : -1;
+	int kind = check ? lookup(check, check_names, CHECK_COUNT) : -1;
 	if (kind < 0)
-		return fail(err, errlen,
-		            "%s: test \"%s\": \"check\" must be one of build, functional, tsan, "
-		            "helgrind, timing, rules",
-		            path, t->name);
+		return fail(err, errlen, "%s: test \"%s\": \"check\" must be one of %s", path,
+		            t->name, check_names_listed());
 	t->check = (enum check_kind)kind;
 	json_t *points = json_object_get(entry, "points");
 	if (!json_is_number(points) || json_number_value(points) < 0)
