@@ -55,8 +55,8 @@ static bool judge_memcheck(const struct graded_exercise *g, const struct harness
 {
 	const struct verdict *v = &run->verdict;
 	struct memcheck_findings found;
-	memcheck_explain(run->tool_log, g->build->source, g->build->shown_path, v->failure != NULL,
-	                 evidence, &found);
+	memcheck_explain(run->tool_log, run->result.pid, g->build->source, g->build->shown_path,
+	                 v->failure != NULL, evidence, &found);
 	bool flagged = run->tool_found_errors && found.student == 0 && found.others == 0;
 	bool ran = v->passed && v->ended && run->result.exited;
 	bool passed = found.student == 0 && ran && found.main_summary && !flagged;

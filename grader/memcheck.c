@@ -14,7 +14,10 @@
  * A log is a run of records, each a headline at the left margin, then
  * indented stack frames and parts, then a blank line; every line starts
  * with "==PID== ".  Each process writes its own log (memcheck.PID); the
- * main process is the one whose parent wrote no log.
+ * main process is the one the run started, whose pid the keeper reported:
+ * lines a child writes into its own log can add to the main process's
+ * records, never cut them (the main log is read whole, and the harness
+ * closed the one descriptor of it the process could write to).
  */
 #include "memcheck.h"
 
@@ -56,40 +59,6 @@ static const char *error_meaning(const char *headline)
 }
 
 enum record { NONE, ERROR, LEAK, DESCRIPTOR };
-
-/* Each process's pid and its parent's, from the logs' "Parent PID:" lines. */
-struct processes {
-	long *pid, *parent;
-	size_t count;
-};
-
-static void read_processes(const char *log, struct processes *ps)
-{
-	char raw[1536];
-	for (const char *p = log; explain_next_line(&p, raw, sizeof raw);) {
-		long pid, parent;
-		const char *line = explain_valgrind_line(raw, &pid);
-		if (pid == 0 || sscanf(line, "Parent PID: %ld", &parent) != 1)
-			continue;
-		ps->pid = xrealloc(ps->pid, ps->count + 1, sizeof *ps->pid);
-		ps->parent = xrealloc(ps->parent, ps->count + 1, sizeof *ps->parent);
-		ps->pid[ps->count] = pid;
-		ps->parent[ps->count++] = parent;
-	}
-}
-
-/* The main process: the first whose parent wrote no log. */
-static long main_process(const struct processes *ps)
-{
-	for (size_t i = 0; i < ps->count; i++) {
-		bool parent_logged = false;
-		for (size_t j = 0; j < ps->count; j++)
-			parent_logged |= ps->pid[j] == ps->parent[i];
-		if (!parent_logged)
-			return ps->pid[i];
-	}
-	return 0;
-}
 
 /* The parser's state across lines. */
 struct reader {
@@ -209,7 +178,9 @@ static void read_line(struct reader *r, const char *raw)
 {
 	long pid;
 	const char *line = explain_valgrind_line(raw, &pid);
-	if (pid != 0 && pid != r->pid) { /* the next process's log */
+	if (pid == 0) /* not Valgrind's: every line it writes has its prefix */
+		return;
+	if (pid != r->pid) { /* the next process's log */
 		end_record(r);
 		r->pid = pid;
 		r->main = pid == r->main_pid;
@@ -228,18 +199,17 @@ static void read_line(struct reader *r, const char *raw)
 	}
 }
 
-void memcheck_explain(const char *log, const char *student_path, const char *shown_path,
-                      bool test_failed, struct text *out, struct memcheck_findings *found)
+void memcheck_explain(const char *log, long main_pid, const char *student_path,
+                      const char *shown_path, bool test_failed, struct text *out,
+                      struct memcheck_findings *found)
 {
 	memset(found, 0, sizeof *found);
-	struct processes ps = {0};
-	read_processes(log, &ps);
 	struct reader r = {
 	    .e = {.student_path = student_path,
 	          .shown_path = shown_path,
 	          .out = out,
 	          .student_only = true},
-	    .main_pid = main_process(&ps),
+	    .main_pid = main_pid,
 	    .test_failed = test_failed,
 	    .found = found,
 	};
@@ -249,6 +219,4 @@ void memcheck_explain(const char *log, const char *student_path, const char *sho
 	end_record(&r);
 	found->student = r.e.reports;
 	explain_finish(&r.e, "Memcheck");
-	free(ps.pid);
-	free(ps.parent);
 }

@@ -17,14 +17,16 @@ struct memcheck_findings {
 };
 
 /* Appends to out an explanation of every report in log (the run folder's
- * memcheck.PID logs, concatenated) that has a frame in the student's file
+ * memcheck.PID logs, concatenated; main_pid the process the run started)
+ * that has a frame in the student's file
  * (student_path, as compiled), shown as shown_path:line with its source.
  * Reports of the harness, Check or libc alone are not the student's and
  * are not counted.  Descriptors left open count only in the main process
  * (a worker exits holding its own pipes); leaks and descriptors are not
  * judged after a failed test (test_failed: the harness stopped mid-test,
  * so what the test would have freed is still held). */
-void memcheck_explain(const char *log, const char *student_path, const char *shown_path,
-                      bool test_failed, struct text *out, struct memcheck_findings *found);
+void memcheck_explain(const char *log, long main_pid, const char *student_path,
+                      const char *shown_path, bool test_failed, struct text *out,
+                      struct memcheck_findings *found);
 
 #endif
