@@ -9,6 +9,7 @@
 #include "harness_run.h"
 
 #include "jobuid.h"
+#include "memcheck.h"
 #include "run_limits.h"
 #include "runlogs.h"
 #include "symbolize.h"
@@ -126,22 +127,6 @@ static void free_strings(char *strings[])
 {
 	for (char **s = strings; *s; s++)
 		free(*s);
-}
-
-/* Memcheck's options: leaks (definite and indirect ones are errors;
- * "possibly lost" is not: a pointer into the block still exists, as for a
- * thread still running), where uninitialised values came from, and the
- * descriptors open at exit. */
-static size_t memcheck_options(char *argv[], size_t n)
-{
-	argv[n++] = text_format("--leak-check=full");
-	argv[n++] = text_format("--show-leak-kinds=definite,indirect");
-	argv[n++] = text_format("--errors-for-leak-kinds=definite,indirect");
-	argv[n++] = text_format("--track-origins=yes");
-	argv[n++] = text_format("--track-fds=yes");
-	/* deep enough to reach the student's frame under the harness's */
-	argv[n++] = text_format("--num-callers=30");
-	return n;
 }
 
 /* argv for Valgrind (Helgrind or Memcheck): Valgrind's options, the tool's,

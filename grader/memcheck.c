@@ -22,7 +22,7 @@
 #include "memcheck.h"
 
 #include "explain.h"
-#include "util.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,4 +219,18 @@ void memcheck_explain(const char *log, long main_pid, const char *student_path,
 	end_record(&r);
 	found->student = r.e.reports;
 	explain_finish(&r.e, "Memcheck");
+}
+
+/* Leaks: definite and indirect ones are errors; "possibly lost" is not (a
+ * pointer into the block still exists, as for a thread still running). */
+size_t memcheck_options(char *argv[], size_t n)
+{
+	argv[n++] = text_format("--leak-check=full");
+	argv[n++] = text_format("--show-leak-kinds=definite,indirect");
+	argv[n++] = text_format("--errors-for-leak-kinds=definite,indirect");
+	argv[n++] = text_format("--track-origins=yes");
+	argv[n++] = text_format("--track-fds=yes");
+	/* deep enough to reach the student's frame under the harness's */
+	argv[n++] = text_format("--num-callers=30");
+	return n;
 }

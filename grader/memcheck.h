@@ -8,6 +8,12 @@
 #include "text.h"
 
 #include <stdbool.h>
+#include <stddef.h>
+
+/* Appends Memcheck's options to argv from index n (6 entries, each a new
+ * string) and returns the new count: full leak checking, where
+ * uninitialised values came from, the descriptors open at exit. */
+size_t memcheck_options(char *argv[], size_t n);
 
 /* What the logs of one run said. */
 struct memcheck_findings {

@@ -24,6 +24,11 @@ const char *check_name(enum check_kind check)
 {
 	return check_names[check];
 }
+bool check_weighed_by_function(enum check_kind check)
+{
+	return check != CHECK_BUILD && check != CHECK_FUNCTIONAL;
+}
+
 const char *check_names_listed(void)
 {
 	static char listed[128];
@@ -151,6 +156,22 @@ static int read_test(const char *path, size_t i, json_t *entry, struct rubric_te
 	return read_visibility(path, entry, t, err, errlen);
 }
 
+/* The functional tests come before the checks their share weighs: the
+ * share must be known when those are scored. */
+static int check_order(const char *path, const struct rubric *r, char *err, size_t errlen)
+{
+	bool weighed_seen = false;
+	for (size_t i = 0; i < r->count; i++) {
+		weighed_seen |= check_weighed_by_function(r->tests[i].check);
+		if (weighed_seen && r->tests[i].check == CHECK_FUNCTIONAL)
+			return fail(err, errlen,
+			            "%s: \"%s\" is a functional test listed after checks its share "
+			            "weighs: list every functional test first",
+			            path, r->tests[i].name);
+	}
+	return 0;
+}
+
 /* The top-level "allow": a non-empty array of non-empty shell patterns. */
 static int read_allow(const char *path, json_t *root, struct rubric *r, char *err, size_t errlen)
 {
@@ -196,6 +217,8 @@ int rubric_load(const char *path, struct rubric *r, char *err, size_t errlen)
 	}
 	for (size_t i = 0; i < r->count && rc == 0; i++)
 		rc = read_test(path, i, json_array_get(tests, i), &r->tests[i], err, errlen);
+	if (rc == 0)
+		rc = check_order(path, r, err, errlen);
 	if (rc == 0)
 		rc = read_allow(path, root, r, err, errlen);
 out:

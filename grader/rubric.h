@@ -7,6 +7,7 @@
 #ifndef GRADER_RUBRIC_H
 #define GRADER_RUBRIC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum check_kind {
@@ -62,6 +63,10 @@ int rubric_load_exercise(const char *root, const char *exercise, struct rubric *
 void rubric_free(struct rubric *rubric);
 
 const char *check_name(enum check_kind check);
+/* Whether a check's points count times the share of the functional points
+ * earned (grade.c): tsan, helgrind, memcheck, timing, rules.  rubric_load
+ * refuses a functional test listed after one of these. */
+bool check_weighed_by_function(enum check_kind check);
 /* The kinds' names, in order, comma-separated ("build, functional, ..."). */
 const char *check_names_listed(void);
 const char *variant_name(enum variant variant);
