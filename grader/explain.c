@@ -15,6 +15,14 @@
 
 enum { MAX_SHOWN_REPORTS = 3 };
 
+const char *explain_meaning(const struct explain_kind *kinds, size_t n, const char *headline)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strstr(headline, kinds[i].key))
+			return kinds[i].meaning;
+	return NULL;
+}
+
 void explain_strip_addresses(char *s)
 {
 	char *hit;

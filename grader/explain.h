@@ -28,6 +28,16 @@ struct explainer {
 	struct text seen; /* reports already shown, to skip repeats */
 };
 
+/* A kind of report: the words its headline holds, and what it means in the
+ * student's terms. */
+struct explain_kind {
+	const char *key, *meaning;
+};
+
+/* The meaning of the first of the n kinds whose key headline holds, or
+ * NULL. */
+const char *explain_meaning(const struct explain_kind *kinds, size_t n, const char *headline);
+
 /* Drops " at 0x1234" and "(pid=...)" noise and trailing colons. */
 void explain_strip_addresses(char *s);
 /* Starts a report: its headline (addresses stripped) and, unless NULL,

@@ -29,9 +29,7 @@
 #include <string.h>
 
 /* What a headline says, in the student's terms. */
-static const struct {
-	const char *key, *meaning;
-} errors[] = {
+static const struct explain_kind errors[] = {
     {"Invalid read", "the code read memory it does not own: past the end of a block, before "
                      "its start, or in a block already freed"},
     {"Invalid write", "the code wrote memory it does not own: past the end of a block, before "
@@ -52,10 +50,7 @@ static const struct {
 
 static const char *error_meaning(const char *headline)
 {
-	for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
-		if (strstr(headline, errors[i].key))
-			return errors[i].meaning;
-	return NULL;
+	return explain_meaning(errors, sizeof errors / sizeof errors[0], headline);
 }
 
 enum record { NONE, ERROR, LEAK, DESCRIPTOR };
@@ -91,6 +86,15 @@ static long long count_at(const char *s)
 	return n;
 }
 
+/* Starts a report: headline (taken), its meaning, and the title of its
+ * first part. */
+static void begin(struct reader *r, char *headline, const char *meaning, const char *section)
+{
+	explain_begin_report(&r->e, headline, meaning);
+	explain_begin_section(&r->e, section);
+	free(headline);
+}
+
 /* "40 bytes in 1 blocks are definitely lost in loss record 1 of 2", or
  * "6,400 (40 direct, 6,360 indirect) bytes in 1 blocks are ...". */
 static bool begin_leak(struct reader *r, const char *line)
@@ -101,18 +105,15 @@ static bool begin_leak(struct reader *r, const char *line)
 	long long bytes = count_at(line), blocks = in ? count_at(in + 10) : -1;
 	if ((!definite && !indirect) || bytes < 0 || blocks < 0)
 		return false;
-	char *headline = text_format("Memcheck: %s lost %lld byte%s in %lld block%s",
-	                             definite ? "definitely" : "indirectly", bytes,
-	                             bytes == 1 ? "" : "s", blocks, blocks == 1 ? "" : "s");
-	explain_begin_report(&r->e, headline,
-	                     definite ? "memory allocated here was never freed, and by the end "
-	                                "nothing pointed to it any more: free it once its last "
-	                                "user is done with it, on every path"
-	                              : "memory allocated here was never freed, and by the end "
-	                                "only other lost blocks pointed to it: free it along "
-	                                "with the block that holds it");
-	explain_begin_section(&r->e, "the block was allocated");
-	free(headline);
+	begin(r,
+	      text_format("Memcheck: %s lost %lld byte%s in %lld block%s",
+	                  definite ? "definitely" : "indirectly", bytes, bytes == 1 ? "" : "s",
+	                  blocks, blocks == 1 ? "" : "s"),
+	      definite ? "memory allocated here was never freed, and by the end nothing pointed "
+	                 "to it any more: free it once its last user is done with it, on every path"
+	               : "memory allocated here was never freed, and by the end only other lost "
+	                 "blocks pointed to it: free it along with the block that holds it",
+	      "the block was allocated");
 	return true;
 }
 
@@ -123,21 +124,11 @@ static bool begin_descriptor(struct reader *r, const char *line)
 	const char *number = strrchr(line, ':') ? line + strcspn(line, "0123456789") : NULL;
 	if (strncmp(line, "Open ", 5) != 0 || !number || sscanf(number, "%d", &fd) != 1)
 		return false;
-	char *headline = text_format("Memcheck: file descriptor %d left open", fd);
-	explain_begin_report(&r->e, headline,
-	                     "a descriptor opened here was still open when the test ended: close "
-	                     "it once it is no longer needed, on every path (errors included)");
-	explain_begin_section(&r->e, "the descriptor was opened");
-	free(headline);
+	begin(r, text_format("Memcheck: file descriptor %d left open", fd),
+	      "a descriptor opened here was still open when the test ended: close it once it is "
+	      "no longer needed, on every path (errors included)",
+	      "the descriptor was opened");
 	return true;
-}
-
-static void begin_error(struct reader *r, const char *line)
-{
-	char *headline = text_format("Memcheck: %s", line);
-	explain_begin_report(&r->e, headline, error_meaning(line));
-	explain_begin_section(&r->e, line);
-	free(headline);
 }
 
 /* A line at the left margin: a record's headline, or something else. */
@@ -153,7 +144,7 @@ static void headline(struct reader *r, const char *line)
 		if (judged && r->main && begin_descriptor(r, line))
 			r->record = DESCRIPTOR;
 	} else if (error_meaning(line)) {
-		begin_error(r, line);
+		begin(r, text_format("Memcheck: %s", line), error_meaning(line), line);
 		r->record = ERROR;
 	}
 }

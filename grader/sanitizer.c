@@ -17,9 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-	const char *key, *meaning;
-} kinds[] = {
+static const struct explain_kind kinds[] = {
     {"data race", "two threads accessed the same memory at the same time, at least one of "
                   "them writing, with nothing (lock or atomic) ordering the accesses"},
     {"lock-order-inversion", "locks are taken in opposite orders on different paths: if two "
@@ -45,10 +43,7 @@ static const struct {
 
 static const char *meaning_of(const char *headline)
 {
-	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-		if (strstr(headline, kinds[i].key))
-			return kinds[i].meaning;
-	return NULL;
+	return explain_meaning(kinds, sizeof kinds / sizeof kinds[0], headline);
 }
 
 /* "    #0 func /path/file.c:17:3 (bin+0x12)" */
