@@ -260,10 +260,22 @@ END_TEST
 
 /* --- throughput -------------------------------------------------------- */
 
-#define TP_TASKS 16384
-#define TP_BATCH 64
-/* The student's pool must run at least this share of the baseline's tasks. */
-#define MIN_SHARE 0.1
+/* Empty tasks through a pool, `batch` submitted before their results are
+ * collected: a batch of 1 is a round trip (every task wakes a sleeping
+ * worker, then the sleeping waiter), a large batch measures the queue. */
+struct empty_run {
+	void *pool;
+	int tasks, batch;
+};
+
+/* The student's pool must run at least this share of the baseline's round
+ * trips: a pool that polls or sleeps instead of waking its threads falls
+ * far below; the batch figures are shown, not graded (the wrappers' own
+ * bookkeeping is on the student's side only, and weighs most there). */
+#define MIN_SHARE   0.1
+#define ROUND_TRIPS 2048
+#define BATCHED     16384
+#define BATCH       64
 
 static int empty_task(void *arg, void **result)
 {
@@ -271,32 +283,45 @@ static int empty_task(void *arg, void **result)
 	return 0;
 }
 
-/* TP_TASKS empty tasks through the student's pool p, in batches. */
-static void student_tasks(void *p)
+static void student_tasks(void *arg)
 {
-	future_t *f[TP_BATCH];
-	for (int done = 0; done < TP_TASKS; done += TP_BATCH) {
-		for (int i = 0; i < TP_BATCH; i++)
-			f[i] = submit(p, empty_task, NULL, NULL, NULL);
-		for (int i = 0; i < TP_BATCH; i++) {
+	const struct empty_run *r = arg;
+	future_t *f[BATCH];
+	for (int done = 0; done < r->tasks; done += r->batch) {
+		for (int i = 0; i < r->batch; i++)
+			f[i] = submit(r->pool, empty_task, NULL, NULL, NULL);
+		for (int i = 0; i < r->batch; i++) {
 			future_wait(f[i], NULL);
 			future_release(f[i]);
 		}
 	}
 }
 
-/* The same through the baseline pool p. */
-static void baseline_tasks(void *p)
+static void baseline_tasks(void *arg)
 {
-	struct baseline_future *f[TP_BATCH];
-	for (int done = 0; done < TP_TASKS; done += TP_BATCH) {
-		for (int i = 0; i < TP_BATCH; i++) {
-			f[i] = baseline_submit(p, empty_task, NULL);
+	const struct empty_run *r = arg;
+	struct baseline_future *f[BATCH];
+	for (int done = 0; done < r->tasks; done += r->batch) {
+		for (int i = 0; i < r->batch; i++) {
+			f[i] = baseline_submit(r->pool, empty_task, NULL);
 			HARNESS_REQUIRE(f[i] != NULL, "harness: out of memory");
 		}
-		for (int i = 0; i < TP_BATCH; i++)
+		for (int i = 0; i < r->batch; i++)
 			baseline_wait(f[i]);
 	}
+}
+
+/* Tasks per second through the baseline pool b and the student's p, best
+ * of alternated rounds: rate[0] the baseline's, rate[1] the student's. */
+static void rates(void *b, void *p, int tasks, int batch, double rate[2])
+{
+	struct empty_run base = {b, tasks, batch}, mine = {p, tasks, batch};
+	const struct harness_contender contenders[] = {{baseline_tasks, &base},
+	                                               {student_tasks, &mine}};
+	struct harness_timing best[2];
+	harness_time_alternated(ROUNDS, 2, contenders, best);
+	for (int i = 0; i < 2; i++)
+		rate[i] = tasks / best[i].wall;
 }
 
 START_TEST(throughput)
@@ -305,24 +330,25 @@ START_TEST(throughput)
 	struct baseline_pool *b = baseline_create(2);
 	HARNESS_REQUIRE(b != NULL, "harness: cannot start the baseline pool");
 	pool_t *p = new_pool(2);
-	const struct harness_contender contenders[] = {{baseline_tasks, b}, {student_tasks, p}};
-	struct harness_timing best[2];
-	harness_time_alternated(ROUNDS, 2, contenders, best);
+	double trips[2], batched[2];
+	rates(b, p, ROUND_TRIPS, 1, trips);
+	rates(b, p, BATCHED, BATCH, batched);
 	pool_shutdown(p);
 	baseline_shutdown(b);
-	double base = TP_TASKS / best[0].wall, mine = TP_TASKS / best[1].wall;
-	harness_info("empty tasks, 2 workers, batches of %d: your pool %.0f tasks/s, the baseline "
-	             "pool %.0f tasks/s (best of %d alternated rounds)",
-	             TP_BATCH, mine, base, ROUNDS);
-	harness_leaderboard("pool tasks/s", mine, true);
-	ck_assert_msg(mine >= MIN_SHARE * base,
-	              "your pool ran %.0f empty tasks/s, the baseline pool %.0f in the same run: "
-	              "below %.0f%% of it; is a sleeping worker or waiter woken as soon as its "
-	              "condition holds (no polling, no sleeps)?",
-	              mine, base, MIN_SHARE * 100);
+	harness_info("empty tasks, 2 workers, one at a time: your pool %.0f tasks/s, the baseline "
+	             "pool %.0f (best of %d alternated rounds)",
+	             trips[1], trips[0], ROUNDS);
+	harness_info("in batches of %d (not graded): your pool %.0f tasks/s, the baseline pool "
+	             "%.0f",
+	             BATCH, batched[1], batched[0]);
+	harness_leaderboard("pool tasks/s", batched[1], true);
+	ck_assert_msg(trips[1] >= MIN_SHARE * trips[0],
+	              "one empty task at a time, your pool ran %.0f tasks/s, the baseline pool "
+	              "%.0f in the same run: below %.0f%% of it; is a sleeping worker or waiter "
+	              "woken as soon as its condition holds (no polling, no sleeps)?",
+	              trips[1], trips[0], MIN_SHARE * 100);
 }
 END_TEST
-
 void pool_add_timing_tests(void)
 {
 	HARNESS_ADD(sleeping_parallel, 20);

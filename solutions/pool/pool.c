@@ -129,52 +129,45 @@ static void free_future(pool_t *p, struct future *f)
 	destroy_future(p, f);
 }
 
-/* One owner lets go of f; the last frees it. */
-static void let_go(struct future *f)
+/* One owner lets go of f: whether it was the last. */
+static bool drop_owner(struct future *f)
 {
 	pthread_mutex_lock(&f->lock);
 	bool last = --f->owners == 0;
 	pthread_mutex_unlock(&f->lock);
-	if (last) {
-		pool_t *p = f->pool;
-		pthread_mutex_lock(&p->lock);
-		free_future(p, f);
-		pthread_mutex_unlock(&p->lock);
-	}
+	return last;
 }
 
-/* The pool's work on f is over (it ran, and its callback returned). */
+/* The pool's work on f is over (it ran, and its callback returned): the
+ * pool lets go of f, and the last unit of work of a shutdown wakes the
+ * pool's threads.  p->lock held (lock order: the pool's, then f's). */
 static void pool_work_over(pool_t *p, struct future *f)
 {
-	pthread_mutex_lock(&p->lock);
 	if (--p->unfinished == 0 && p->stopping) {
 		pthread_cond_broadcast(&p->work);
 		pthread_cond_broadcast(&p->finished);
 	}
-	pthread_mutex_unlock(&p->lock);
-	let_go(f);
+	if (drop_owner(f))
+		free_future(p, f);
 }
 
 /* Marks f done and, in the same step, queues its callback, so callbacks
- * come in the order tasks finished as any waiter observes it. */
+ * come in the order tasks finished as any waiter observes it.  p->lock
+ * held: one lock round trip per task for the worker. */
 static void finish(pool_t *p, struct future *f, int status, void *result)
 {
-	/* Read before f is handed on: its callback may free it at once. */
-	bool has_callback = f->callback != NULL;
-	pthread_mutex_lock(&p->lock);
 	pthread_mutex_lock(&f->lock);
 	f->status = status;
 	f->result = result;
 	f->done = true;
 	pthread_cond_broadcast(&f->became_done);
 	pthread_mutex_unlock(&f->lock);
-	if (has_callback) {
+	if (f->callback) {
 		fifo_push(&p->callbacks, f);
 		pthread_cond_signal(&p->finished);
-	}
-	pthread_mutex_unlock(&p->lock);
-	if (!has_callback)
+	} else {
 		pool_work_over(p, f);
+	}
 }
 
 static void *worker_main(void *arg)
@@ -193,8 +186,8 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		void *result = NULL;
 		int status = f->fn(f->arg, &result);
-		finish(p, f, status, result);
 		pthread_mutex_lock(&p->lock);
+		finish(p, f, status, result);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -216,8 +209,8 @@ static void *callback_main(void *arg)
 		f->seen = true; /* the callback sees the failure, if any */
 		pthread_mutex_unlock(&f->lock);
 		f->callback(f, f->cb_arg);
-		pool_work_over(p, f);
 		pthread_mutex_lock(&p->lock);
+		pool_work_over(p, f);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -354,9 +347,15 @@ bool future_timedwait(future_t *f, const struct timespec *abstime)
 	return done;
 }
 
+/* The caller lets go of f; the last owner frees it. */
 void future_release(future_t *f)
 {
-	let_go(f);
+	if (drop_owner(f)) {
+		pool_t *p = f->pool;
+		pthread_mutex_lock(&p->lock);
+		free_future(p, f);
+		pthread_mutex_unlock(&p->lock);
+	}
 }
 
 unsigned pool_shutdown(pool_t *p)

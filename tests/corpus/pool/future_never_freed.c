@@ -1,4 +1,5 @@
-/* expect: functional=passed */
+/* expect: functional=passed memcheck=failed */
+/* expect-output: definitely lost */
 /*
  * future_never_freed.c -- corpus: the last owner to let go of a future forgets to free it: every future leaks.
  */

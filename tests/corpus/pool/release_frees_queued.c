@@ -1,4 +1,4 @@
-/* expect: functional=failed */
+/* expect: functional=failed memcheck=failed */
 /*
  * release_frees_queued.c -- corpus: future_release frees the future at once, even while it is queued or running: the worker then writes its result into freed memory (use after free).
  */
