@@ -204,8 +204,8 @@ void harness_start_detached(void *(*fn)(void *), void *arg);
  * return.  *b must live until every call has returned (or the process
  * ends: a call may stay blocked).  Tests see whether the student's calls
  * block (none returned after a pause) and whether they return once
- * released (harness_background_wait).  Read the count through these
- * functions, not the fields: they take the toolkit's lock, so what a call
+ * released (harness_background_wait).  Read the returns through these
+ * functions, not the field: they take the toolkit's lock, so what a call
  * wrote before it returned is ordered before the test's reads, for
  * ThreadSanitizer and for Helgrind (which knows no atomics) alike. */
 struct harness_background {
