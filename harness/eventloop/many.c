@@ -1,0 +1,131 @@
+/*
+ * many.c -- a thousand clients at once on one thread, the same thousand
+ * idle (no CPU), and throughput with 50 clients against the harness's
+ * baseline loop measured in the same run.
+ */
+#include "baseline_loop.h"
+#include "el.h"
+#include "eventloop.h"
+#include "harness.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#define THOUSAND 1000
+#define DRIVERS  4
+/* The student's throughput may be this share of the baseline's. */
+#define MIN_SHARE 0.3
+#define ROUNDS    3
+
+/* Two descriptors a client (both ends live here), and some to spare. */
+static bool room_for_clients(unsigned n)
+{
+	if (raise_fd_limit(2 * n + 64))
+		return true;
+	harness_unmeasurable("this machine allows fewer than %u open descriptors per process "
+	                     "(ulimit -Hn), too few for %u clients",
+	                     2 * n + 64, n);
+	return false;
+}
+
+START_TEST(thousand)
+{
+	if (!room_for_clients(THOUSAND))
+		return;
+	unsigned threads_before = count_threads();
+	struct server s;
+	server_start(&s, serve, "your server");
+	struct load l = {.server = &s, .clients = THOUSAND, .threads = DRIVERS, .lines = 6,
+	                 .window = 3, .max_len = MAX_LINE, .fragment = true};
+	double start = harness_now();
+	load_run(&l);
+	harness_info("%u clients connected at once from %u harness threads, %lu lines (some up to "
+	             "4096 bytes, sent in random pieces) answered right in %.2f s",
+	             THOUSAND, DRIVERS, atomic_load(&l.answered), harness_now() - start);
+	struct harness_calls calls = harness_calls();
+	int extra = (int)atomic_load(&l.peak_threads) - (int)(threads_before + 1 + DRIVERS);
+	ck_assert_msg(calls.thread_create == 0 && calls.fork == 0 && extra <= 0,
+	              "the server must run on its one thread: it started %lu thread%s and %lu "
+	              "child process%s, and the process had %d thread%s more than the harness's "
+	              "own while the clients ran",
+	              calls.thread_create, HARNESS_PLURAL(calls.thread_create), calls.fork,
+	              calls.fork == 1 ? "" : "es", extra, HARNESS_PLURAL(extra));
+	ck_assert(server_stop(&s, PROMPT_SECONDS));
+	require_no_sigpipe();
+}
+END_TEST
+
+START_TEST(idle)
+{
+	if (!room_for_clients(THOUSAND))
+		return;
+	size_t rss_before = resident_bytes();
+	struct server s;
+	server_start(&s, serve, "your server");
+	int *fds = calloc(THOUSAND, sizeof *fds);
+	HARNESS_REQUIRE(fds != NULL, "harness: out of memory");
+	struct load l = {.server = &s, .clients = THOUSAND, .threads = DRIVERS, .lines = 1,
+	                 .window = 1, .max_len = 64, .keep_open = true, .fds = fds};
+	load_run(&l);
+	harness_sleep_us(50000);
+	double cpu0 = server_cpu(&s), wall0 = harness_now();
+	harness_sleep_us(1000000);
+	double cpu = server_cpu(&s) - cpu0, wall = harness_now() - wall0;
+	harness_info("1000 idle clients connected: the server thread used %.1f ms of CPU in %.2f s; "
+	             "the process's resident memory grew by %.0f KiB with them",
+	             cpu * 1e3, wall, (double)(resident_bytes() - rss_before) / 1024);
+	ck_assert_msg(cpu <= 0.05 * wall,
+	              "with 1000 connected clients all idle, your server used %.0f ms of CPU in "
+	              "%.2f s: it keeps looping instead of sleeping in poll or epoll_wait (a zero "
+	              "timeout? watching for POLLOUT/EPOLLOUT with nothing to send?)",
+	              cpu * 1e3, wall);
+	ck_assert(server_stop(&s, PROMPT_SECONDS));
+	for (unsigned i = 0; i < THOUSAND; i++)
+		close(fds[i]);
+	free(fds);
+	require_no_sigpipe();
+}
+END_TEST
+
+/* Lines answered per second by fn, 50 clients pipelining short lines. */
+static double lines_per_second(serve_fn *fn, const char *name)
+{
+	struct server s;
+	server_start(&s, fn, name);
+	double start = harness_now();
+	struct load l = {.server = &s, .clients = 50, .threads = 2, .window = 8, .max_len = 64,
+	                 .until = start + 0.3};
+	load_run(&l);
+	double rate = (double)atomic_load(&l.answered) / (harness_now() - start);
+	HARNESS_REQUIRE(server_stop(&s, PROMPT_SECONDS), "%s did not return after the stop", name);
+	return rate;
+}
+
+START_TEST(throughput)
+{
+	double mine = 0, base = 0;
+	for (int round = 0; round < ROUNDS; round++) {
+		double b = lines_per_second(baseline_serve, "the baseline loop");
+		double m = lines_per_second(serve, "your server");
+		base = b > base ? b : base;
+		mine = m > mine ? m : mine;
+	}
+	harness_info("50 clients pipelining short lines: your server %.0f lines/s, the baseline "
+	             "loop %.0f lines/s (best of %d)",
+	             mine, base, ROUNDS);
+	harness_leaderboard("eventloop lines/s with 50 clients", mine, true);
+	ck_assert_msg(mine >= MIN_SHARE * base,
+	              "your server answered %.0f lines/s, the baseline loop %.0f lines/s in the "
+	              "same run: below %.0f%% of it (one line per read or write? a sleep? a copy "
+	              "of the whole buffer per line?)",
+	              mine, base, MIN_SHARE * 100);
+	require_no_sigpipe();
+}
+END_TEST
+
+void many_tests(void)
+{
+	HARNESS_ADD(thousand, 20);
+	HARNESS_ADD(idle, 20);
+	HARNESS_ADD(throughput, 15);
+}
