@@ -53,7 +53,10 @@ static void vanish_with_answers_pending(const struct server *s)
 	send_all(fd, text, n, 0.2);
 	bool eof;
 	char first;
-	recv_upto(fd, &first, 1, PROMPT_SECONDS, &eof);
+	HARNESS_REQUIRE(recv_upto(fd, &first, 1, PROMPT_SECONDS, &eof) == 1,
+	                "a client sent 100 lines and got no answer within %.0f s (another client "
+	                "was connected)",
+	                PROMPT_SECONDS);
 	close(fd);
 	free(text);
 	free(answers);
