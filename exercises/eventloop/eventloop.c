@@ -56,7 +56,8 @@ static bool serve_one(int fd, int stop_fd)
 	char buf[2 * MAX_LINE];
 	size_t len = 0;
 	for (;;) {
-		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = stop_fd, .events = POLLIN}};
+		struct pollfd p[2] = {{.fd = fd, .events = POLLIN},
+		                      {.fd = stop_fd, .events = POLLIN}};
 		if (poll(p, 2, -1) < 0)
 			return false;
 		if (p[1].revents)

@@ -110,8 +110,8 @@ int harness_wrap_fcntl(int fd, int cmd, ...)
 	int r = fcntl(fd, cmd, arg);
 	if (r == 0 && cmd == F_SETFL && fd >= 0 && fd < FD_TABLE &&
 	    atomic_load(&fd_states[fd]) != UNTRACKED)
-		set_state(fd, ((int)(long)arg & O_NONBLOCK) ? ACCEPTED_NONBLOCKING
-		                                             : ACCEPTED_BLOCKING);
+		set_state(fd,
+		          ((int)(long)arg & O_NONBLOCK) ? ACCEPTED_NONBLOCKING : ACCEPTED_BLOCKING);
 	return r;
 }
 

@@ -14,8 +14,8 @@
 
 /* Reads and writes made on blocking accepted sockets since start. */
 struct harness_blocking_io {
-	unsigned long calls;    /* how many */
-	const char *first_call; /* the first one's function ("read", "send", ...) */
+	unsigned long calls;     /* how many */
+	const char *first_call;  /* the first one's function ("read", "send", ...) */
 	const void *first_where; /* its return address in the student's code */
 };
 struct harness_blocking_io harness_blocking_io(void);

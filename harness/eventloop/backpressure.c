@@ -67,8 +67,9 @@ static size_t time_round_trips(int fd, double until, double *rtt, size_t heap0, 
 	size_t n = 0;
 	while (n < SAMPLES && harness_now() < until) {
 		double t = harness_now();
-		round_trip(fd, "a client doing round trips while another floods the server without "
-		               "reading",
+		round_trip(fd,
+		           "a client doing round trips while another floods the server without "
+		           "reading",
 		           "ping\n", 5);
 		rtt[n++] = harness_now() - t;
 		size_t heap = heap_in_use(), rss = resident_bytes();
@@ -88,7 +89,7 @@ START_TEST(backpressure)
 	for (size_t i = 0; i < sizeof f.block; i++)
 		f.block[i] = i % 1024 == 1023 ? '\n' : (char)('a' + i % 26);
 	struct server s;
-	server_start(&s, serve, "your server");
+	start_your_server(&s);
 	int fast = client_connect(&s);
 	f.fd = client_connect(&s);
 	round_trip(f.fd, "the client about to flood, first", "hello\n", 6);
@@ -98,8 +99,8 @@ START_TEST(backpressure)
 	pthread_t flooder;
 	HARNESS_REQUIRE(pthread_create(&flooder, NULL, flood_main, &f) == 0,
 	                "harness: cannot start the flooding client");
-	size_t nb = time_round_trips(fast, harness_now() + 1.0, busy, heap0, rss0, &heap_peak,
-	                             &rss_peak);
+	size_t nb =
+	    time_round_trips(fast, harness_now() + 1.0, busy, heap0, rss0, &heap_peak, &rss_peak);
 	atomic_store(&f.stop, true);
 	pthread_join(flooder, NULL);
 	qsort(quiet, nq, sizeof *quiet, by_value);
@@ -112,18 +113,18 @@ START_TEST(backpressure)
 	harness_info("another client's round trip: median %.2f ms before the flood, %.2f ms during "
 	             "it (worst %.1f ms, %zu round trips)",
 	             mq, mb, worst, nb);
-	ck_assert_msg(heap_peak <= HELD_LIMIT,
-	              "a client sent lines without ever reading the answers, and your server's heap "
-	              "grew by %zu KiB (allowed: 256 KiB): stop reading from a client once 64 KiB "
-	              "of its answers wait to be sent, and read again when they have gone",
-	              heap_peak >> 10);
+	ck_assert_msg(
+	    heap_peak <= HELD_LIMIT,
+	    "a client sent lines without ever reading the answers, and your server's heap "
+	    "grew by %zu KiB (allowed: 256 KiB): stop reading from a client once 64 KiB "
+	    "of its answers wait to be sent, and read again when they have gone",
+	    heap_peak >> 10);
 	ck_assert_msg(mb <= 20.0 * harness_slowdown() + 10 * mq,
 	              "while one client flooded the server without reading, another client's round "
 	              "trip took %.1f ms (median; %.2f ms before the flood): the flooding client "
 	              "must not hold up the others",
 	              mb, mq);
-	ck_assert(server_stop(&s, PROMPT_SECONDS));
-	require_no_sigpipe();
+	stop_your_server(&s);
 }
 END_TEST
 

@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define OUT_CAP (64 * 1024)
+#define OUT_CAP ((size_t)64 * 1024)
 
 struct client {
 	char in[MAX_LINE];
@@ -93,7 +93,7 @@ static bool grow(struct table *t)
 	struct pollfd *pfd = realloc(t->pfd, 2 * t->cap * sizeof *pfd);
 	if (pfd)
 		t->pfd = pfd;
-	struct client **cl = realloc(t->cl, 2 * t->cap * sizeof *cl);
+	struct client **cl = realloc(t->cl, 2 * t->cap * sizeof(struct client *));
 	if (cl)
 		t->cl = cl;
 	if (pfd && cl)
@@ -114,9 +114,13 @@ static void add(struct table *t, int fd)
 
 int baseline_serve(int listen_fd, int stop_fd)
 {
-	struct table t = {malloc(64 * sizeof *t.pfd), malloc(64 * sizeof *t.cl), 2, 64};
-	if (!t.pfd || !t.cl)
+	struct table t = {malloc(64 * sizeof(struct pollfd)), malloc(64 * sizeof(struct client *)),
+	                  2, 64};
+	if (!t.pfd || !t.cl) {
+		free(t.pfd);
+		free(t.cl);
 		return -1;
+	}
 	t.pfd[0] = (struct pollfd){.fd = stop_fd, .events = POLLIN};
 	t.pfd[1] = (struct pollfd){.fd = listen_fd, .events = POLLIN};
 	fcntl(listen_fd, F_SETFL, O_NONBLOCK);
@@ -124,8 +128,9 @@ int baseline_serve(int listen_fd, int stop_fd)
 	while (!(t.pfd[0].revents & POLLIN)) {
 		for (size_t i = 2; i < t.n; i++) {
 			struct client *c = t.cl[i];
-			t.pfd[i].events = (short)((!c->eof && OUT_CAP - c->out_len >= MAX_LINE ? POLLIN : 0) |
-			                          (c->out_len ? POLLOUT : 0));
+			t.pfd[i].events =
+			    (short)((!c->eof && OUT_CAP - c->out_len >= MAX_LINE ? POLLIN : 0) |
+			            (c->out_len ? POLLOUT : 0));
 		}
 		if (poll(t.pfd, t.n, -1) < 0 && errno != EINTR) {
 			rc = -1;

@@ -40,6 +40,13 @@ int client_connect(const struct server *s)
 	return fd;
 }
 
+int client_served(const struct server *s, const char *who)
+{
+	int fd = client_connect(s);
+	round_trip(fd, who, "first\n", 6);
+	return fd;
+}
+
 void reverse_line(const char *line, size_t n, char *out)
 {
 	for (size_t i = 0; i < n; i++)
@@ -120,24 +127,25 @@ size_t first_difference(const char *a, const char *b, size_t n)
 	return i;
 }
 
-void require_answers(const char *who, const char *expected, size_t want, const char *got,
-                     size_t n)
+void require_answers(const char *who, const char *expected, size_t want, const char *got, size_t n)
 {
 	size_t at = first_difference(expected, got, n < want ? n : want);
 	size_t line = 1;
 	for (size_t i = 0; i < at; i++)
 		line += expected[i] == '\n';
 	if (at < n && at < want)
-		harness_fail_at(__FILE__, 0,
-		                "%s: answer %zu is wrong at byte %zu of the answers: expected 0x%02x, "
-		                "got 0x%02x (each answer is its line's bytes in reverse order, then "
-		                "'\\n', in the order the lines came)",
-		                who, line, at, (unsigned char)expected[at], (unsigned char)got[at]);
+		harness_fail_at(
+		    __FILE__, 0,
+		    "%s: answer %zu is wrong at byte %zu of the answers: expected 0x%02x, "
+		    "got 0x%02x (each answer is its line's bytes in reverse order, then "
+		    "'\\n', in the order the lines came)",
+		    who, line, at, (unsigned char)expected[at], (unsigned char)got[at]);
 	if (n < want)
-		harness_fail_at(__FILE__, 0,
-		                "%s: got %zu of the %zu bytes of answers expected (stopped in answer "
-		                "%zu): the server stopped answering",
-		                who, n, want, line);
+		harness_fail_at(
+		    __FILE__, 0,
+		    "%s: got %zu of the %zu bytes of answers expected (stopped in answer "
+		    "%zu): the server stopped answering",
+		    who, n, want, line);
 }
 
 void round_trip(int fd, const char *who, const char *line, size_t n)
@@ -167,7 +175,8 @@ size_t exchange(int fd, const char *out, size_t n, bool shut, unsigned delay_us,
 		if (sent == n && shut && !shut_done)
 			shut_done = shutdown(fd, SHUT_WR) == 0;
 		struct pollfd p = {.fd = fd,
-		                   .events = (short)((sent < n ? POLLOUT : 0) | (may_read ? POLLIN : 0))};
+		                   .events =
+		                       (short)((sent < n ? POLLOUT : 0) | (may_read ? POLLIN : 0))};
 		poll(&p, 1, may_read ? 50 : 5);
 		if (sent < n) {
 			ssize_t k = send(fd, out + sent, n - sent, MSG_NOSIGNAL);

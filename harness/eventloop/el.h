@@ -41,6 +41,10 @@ void server_start(struct server *s, serve_fn *fn, const char *name);
 /* Makes stop_fd readable and waits for serve to return, at most seconds
  * (stretched); false if it did not. */
 bool server_stop(struct server *s, double seconds);
+/* The student's serve(), started and stopped as above; the stop must come
+ * within PROMPT_SECONDS, and no SIGPIPE may have been raised. */
+void start_your_server(struct server *s);
+void stop_your_server(struct server *s);
 /* The server thread's CPU time, in seconds. */
 double server_cpu(const struct server *s);
 /* Fails the test if the server thread was sent SIGPIPE (see server.c). */
@@ -64,6 +68,8 @@ unsigned wait_fds_at_most(unsigned target, double seconds);
 
 /* A connected non-blocking client socket. */
 int client_connect(const struct server *s);
+/* A connected client whose first round trip went right. */
+int client_served(const struct server *s, const char *who);
 /* The answer the protocol gives to line[0..n) ('\n' excluded); writes n+1 bytes. */
 void reverse_line(const char *line, size_t n, char *out);
 /* Sends everything, waiting as needed; false if the server closed. */
@@ -86,21 +92,20 @@ size_t random_lines(unsigned lines, size_t max_len, char **text, char **answers)
 /* Where two buffers first differ (n if they do not). */
 size_t first_difference(const char *a, const char *b, size_t n);
 /* Fails the test: what `who` got differs from the answers expected. */
-void require_answers(const char *who, const char *expected, size_t want, const char *got,
-                     size_t n);
+void require_answers(const char *who, const char *expected, size_t want, const char *got, size_t n);
 
 /* --- load.c: many clients on several harness threads --------------------- */
 
 struct load {
 	const struct server *server;
 	unsigned clients, threads;
-	unsigned lines;          /* per client; 0 = until `until` */
-	unsigned window;         /* lines a client may have unanswered */
-	size_t max_len;          /* longest line, '\n' included */
-	double until;            /* harness_now() deadline for lines == 0 */
-	bool fragment;           /* send each line in random pieces */
-	atomic_ulong answered;   /* lines answered right, all clients */
-	atomic_uint connected;   /* clients connected so far */
+	unsigned lines;        /* per client; 0 = until `until` */
+	unsigned window;       /* lines a client may have unanswered */
+	size_t max_len;        /* longest line, '\n' included */
+	double until;          /* harness_now() deadline for lines == 0 */
+	bool fragment;         /* send each line in random pieces */
+	atomic_ulong answered; /* lines answered right, all clients */
+	atomic_uint connected; /* clients connected so far */
 	atomic_uint peak_threads;
 	bool keep_open; /* leave the clients connected, their sockets in fds */
 	int *fds;
@@ -112,9 +117,9 @@ void load_run(struct load *l);
 
 /* --- the tests, by concern: each file registers its own ------------------ */
 
-void protocol_tests(void);   /* protocol.c: one client's lines and answers */
-void lifecycle_tests(void);  /* lifecycle.c: half-close, vanishing, churn, stop */
-void many_tests(void);       /* many.c: a thousand clients, idle CPU, throughput */
+void protocol_tests(void);     /* protocol.c: one client's lines and answers */
+void lifecycle_tests(void);    /* lifecycle.c: half-close, vanishing, churn, stop */
+void many_tests(void);         /* many.c: a thousand clients, idle CPU, throughput */
 void backpressure_tests(void); /* backpressure.c: a client that never reads */
 
 #endif

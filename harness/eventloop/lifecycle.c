@@ -17,7 +17,7 @@
 START_TEST(half_close)
 {
 	struct server s;
-	server_start(&s, serve, "your server");
+	start_your_server(&s);
 	int fd = client_connect(&s);
 	char *text, *answers;
 	size_t n = random_lines(harness_scaled(300), 2000, &text, &answers);
@@ -38,8 +38,7 @@ START_TEST(half_close)
 	free(got);
 	free(text);
 	free(answers);
-	ck_assert(server_stop(&s, PROMPT_SECONDS));
-	require_no_sigpipe();
+	stop_your_server(&s);
 }
 END_TEST
 
@@ -65,9 +64,8 @@ static void vanish_with_answers_pending(const struct server *s)
 START_TEST(vanishing)
 {
 	struct server s;
-	server_start(&s, serve, "your server");
-	int steady = client_connect(&s);
-	round_trip(steady, "a steady client, before others vanish", "steady\n", 7);
+	start_your_server(&s);
+	int steady = client_served(&s, "a steady client, before others vanish");
 	unsigned base = count_fds();
 	for (int round = 0; round < 10; round++) {
 		int mid = client_connect(&s);
@@ -77,8 +75,9 @@ START_TEST(vanishing)
 		int reset = client_connect(&s);
 		send_all(reset, "x\ny\n", 4, PROMPT_SECONDS);
 		close(reset);
-		round_trip(steady, "a steady client, while others vanish mid-line or with answers "
-		                   "pending",
+		round_trip(steady,
+		           "a steady client, while others vanish mid-line or with answers "
+		           "pending",
 		           "ping\n", 5);
 	}
 	require_no_sigpipe();
@@ -88,8 +87,7 @@ START_TEST(vanishing)
 	              "afterwards: close a client's socket when read returns 0 or an error",
 	              left - base, HARNESS_PLURAL(left - base));
 	round_trip(steady, "a steady client, after 30 others vanished", "still\n", 6);
-	ck_assert(server_stop(&s, PROMPT_SECONDS));
-	require_no_sigpipe();
+	stop_your_server(&s);
 }
 END_TEST
 
@@ -110,9 +108,8 @@ static void churn_one(const struct server *s, long i)
 START_TEST(churn)
 {
 	struct server s;
-	server_start(&s, serve, "your server");
-	int steady = client_connect(&s);
-	round_trip(steady, "a client before the others come and go", "first\n", 6);
+	start_your_server(&s);
+	client_served(&s, "a client before the others come and go");
 	unsigned base = count_fds(); /* the server is set up: its epoll is open, if any */
 	long n = harness_scaled(10000);
 	double deadline = harness_deadline(6);
@@ -126,8 +123,7 @@ START_TEST(churn)
 	              "after %ld clients connected and left, %u descriptor%s of the server stayed "
 	              "open: close(fd) every connection that ends (EOF, error, line too long)",
 	              done, left - base, HARNESS_PLURAL(left - base));
-	ck_assert(server_stop(&s, PROMPT_SECONDS));
-	require_no_sigpipe();
+	stop_your_server(&s);
 }
 END_TEST
 
@@ -195,11 +191,16 @@ END_TEST
 START_TEST(nonblocking)
 {
 	struct server s;
-	server_start(&s, serve, "your server");
-	struct load l = {.server = &s, .clients = 20, .threads = 2, .lines = 20, .window = 4,
-	                 .max_len = 300, .fragment = true};
+	start_your_server(&s);
+	struct load l = {.server = &s,
+	                 .clients = 20,
+	                 .threads = 2,
+	                 .lines = 20,
+	                 .window = 4,
+	                 .max_len = 300,
+	                 .fragment = true};
 	load_run(&l);
-	ck_assert(server_stop(&s, PROMPT_SECONDS));
+	stop_your_server(&s);
 	struct harness_blocking_io b = harness_blocking_io();
 	char where[64] = "";
 	if (b.calls)
@@ -209,7 +210,8 @@ START_TEST(nonblocking)
 	              "first a %s at %s: a blocking socket makes one slow client stall everyone. "
 	              "Accept with accept4(fd, NULL, NULL, SOCK_NONBLOCK), or set O_NONBLOCK with "
 	              "fcntl before using it",
-	              b.calls, HARNESS_PLURAL(b.calls), HARNESS_PLURAL(b.calls), b.first_call, where);
+	              b.calls, HARNESS_PLURAL(b.calls), HARNESS_PLURAL(b.calls), b.first_call,
+	              where);
 }
 END_TEST
 

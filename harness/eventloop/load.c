@@ -118,12 +118,13 @@ static bool receive(struct load *l, struct peer *p)
 		                "all answered)",
 		                p->id, p->sent);
 		char want = answer_byte(l, p->id, p->answered, p->answer_pos);
-		HARNESS_REQUIRE(buf[i] == want,
-		                "client %u: the answer to its line %u (%zu bytes with '\\n') is wrong at "
-		                "byte %zu: expected 0x%02x, got 0x%02x (each answer is its line "
-		                "reversed, then '\\n', in the order the lines came)",
-		                p->id, p->answered + 1, line_length(l, p->id, p->answered),
-		                p->answer_pos, (unsigned char)want, (unsigned char)buf[i]);
+		HARNESS_REQUIRE(
+		    buf[i] == want,
+		    "client %u: the answer to its line %u (%zu bytes with '\\n') is wrong at "
+		    "byte %zu: expected 0x%02x, got 0x%02x (each answer is its line "
+		    "reversed, then '\\n', in the order the lines came)",
+		    p->id, p->answered + 1, line_length(l, p->id, p->answered), p->answer_pos,
+		    (unsigned char)want, (unsigned char)buf[i]);
 		if (++p->answer_pos == line_length(l, p->id, p->answered)) {
 			p->answered++;
 			p->answer_pos = 0;
@@ -146,15 +147,18 @@ static void require_progress(const struct peer *peers, unsigned n, double quiet)
 {
 	for (unsigned i = 0; i < n; i++)
 		if (peers[i].sent > peers[i].answered || peers[i].send_pos > 0)
-			harness_fail_at(__FILE__, 0,
-			                "client %u waited %.1f s for the answer to its line %u (with "
-			                "%u clients connected): the server serves one client at a "
-			                "time, or blocks on one",
-			                peers[i].id, quiet, peers[i].answered + 1, n);
+			harness_fail_at(
+			    __FILE__, 0,
+			    "client %u waited %.1f s for the answer to its line %u (with "
+			    "%u clients connected): the server serves one client at a "
+			    "time, or blocks on one",
+			    peers[i].id, quiet, peers[i].answered + 1, n);
 }
 
 static void drive(struct load *l, struct peer *peers, unsigned n)
 {
+	if (n == 0)
+		return;
 	struct pollfd *pf = calloc(n, sizeof *pf);
 	HARNESS_REQUIRE(pf != NULL, "harness: out of memory");
 	double quiet_limit = PROMPT_SECONDS * harness_slowdown(), heard = harness_now();

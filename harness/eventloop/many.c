@@ -34,9 +34,14 @@ START_TEST(thousand)
 		return;
 	unsigned threads_before = count_threads();
 	struct server s;
-	server_start(&s, serve, "your server");
-	struct load l = {.server = &s, .clients = THOUSAND, .threads = DRIVERS, .lines = 6,
-	                 .window = 3, .max_len = MAX_LINE, .fragment = true};
+	start_your_server(&s);
+	struct load l = {.server = &s,
+	                 .clients = THOUSAND,
+	                 .threads = DRIVERS,
+	                 .lines = 6,
+	                 .window = 3,
+	                 .max_len = MAX_LINE,
+	                 .fragment = true};
 	double start = harness_now();
 	load_run(&l);
 	harness_info("%u clients connected at once from %u harness threads, %lu lines (some up to "
@@ -50,8 +55,7 @@ START_TEST(thousand)
 	              "own while the clients ran",
 	              calls.thread_create, HARNESS_PLURAL(calls.thread_create), calls.fork,
 	              calls.fork == 1 ? "" : "es", extra, HARNESS_PLURAL(extra));
-	ck_assert(server_stop(&s, PROMPT_SECONDS));
-	require_no_sigpipe();
+	stop_your_server(&s);
 }
 END_TEST
 
@@ -61,19 +65,26 @@ START_TEST(idle)
 		return;
 	size_t rss_before = resident_bytes();
 	struct server s;
-	server_start(&s, serve, "your server");
+	start_your_server(&s);
 	int *fds = calloc(THOUSAND, sizeof *fds);
 	HARNESS_REQUIRE(fds != NULL, "harness: out of memory");
-	struct load l = {.server = &s, .clients = THOUSAND, .threads = DRIVERS, .lines = 1,
-	                 .window = 1, .max_len = 64, .keep_open = true, .fds = fds};
+	struct load l = {.server = &s,
+	                 .clients = THOUSAND,
+	                 .threads = DRIVERS,
+	                 .lines = 1,
+	                 .window = 1,
+	                 .max_len = 64,
+	                 .keep_open = true,
+	                 .fds = fds};
 	load_run(&l);
 	harness_sleep_us(50000);
 	double cpu0 = server_cpu(&s), wall0 = harness_now();
 	harness_sleep_us(1000000);
 	double cpu = server_cpu(&s) - cpu0, wall = harness_now() - wall0;
-	harness_info("1000 idle clients connected: the server thread used %.1f ms of CPU in %.2f s; "
-	             "the process's resident memory grew by %.0f KiB with them",
-	             cpu * 1e3, wall, (double)(resident_bytes() - rss_before) / 1024);
+	harness_info(
+	    "1000 idle clients connected: the server thread used %.1f ms of CPU in %.2f s; "
+	    "the process's resident memory grew by %.0f KiB with them",
+	    cpu * 1e3, wall, (double)(resident_bytes() - rss_before) / 1024);
 	ck_assert_msg(cpu <= 0.05 * wall,
 	              "with 1000 connected clients all idle, your server used %.0f ms of CPU in "
 	              "%.2f s: it keeps looping instead of sleeping in poll or epoll_wait (a zero "
@@ -93,7 +104,11 @@ static double lines_per_second(serve_fn *fn, const char *name)
 	struct server s;
 	server_start(&s, fn, name);
 	double start = harness_now();
-	struct load l = {.server = &s, .clients = 50, .threads = 2, .window = 8, .max_len = 64,
+	struct load l = {.server = &s,
+	                 .clients = 50,
+	                 .threads = 2,
+	                 .window = 8,
+	                 .max_len = 64,
 	                 .until = start + 0.3};
 	load_run(&l);
 	double rate = (double)atomic_load(&l.answered) / (harness_now() - start);

@@ -24,8 +24,8 @@ static char *make_line(size_t n)
 }
 
 /* Sends text, reads the answers (starting after delay_us) and checks them. */
-static void expect_answers(int fd, const char *who, const char *text, const char *answers,
-                           size_t n, unsigned delay_us)
+static void expect_answers(int fd, const char *who, const char *text, const char *answers, size_t n,
+                           unsigned delay_us)
 {
 	char *got = malloc(n);
 	HARNESS_REQUIRE(got != NULL, "harness: out of memory");
@@ -38,7 +38,7 @@ static void expect_answers(int fd, const char *who, const char *text, const char
 START_TEST(basics)
 {
 	struct server s;
-	server_start(&s, serve, "your server");
+	start_your_server(&s);
 	int fd = client_connect(&s);
 	round_trip(fd, "a 1-byte line (just '\\n')", "\n", 1);
 	round_trip(fd, "the line \"hello\"", "hello\n", 6);
@@ -54,16 +54,14 @@ START_TEST(basics)
 	free(text);
 	free(answers);
 	close(fd);
-	ck_assert_msg(server_stop(&s, PROMPT_SECONDS), "serve did not return after stop_fd became "
-	                                               "readable");
-	require_no_sigpipe();
+	stop_your_server(&s);
 }
 END_TEST
 
 START_TEST(byte_at_a_time)
 {
 	struct server s;
-	server_start(&s, serve, "your server");
+	start_your_server(&s);
 	int slow = client_connect(&s), other = client_connect(&s);
 	char *line = make_line(120);
 	char want[120], got[120];
@@ -75,8 +73,9 @@ START_TEST(byte_at_a_time)
 		                i);
 		harness_sleep_us(1000);
 		if (i == 60)
-			round_trip(other, "a second client, while the first was half-way through a "
-			                  "line sent a byte at a time",
+			round_trip(other,
+			           "a second client, while the first was half-way through a "
+			           "line sent a byte at a time",
 			           "ab\n", 3);
 	}
 	bool eof;
@@ -84,15 +83,14 @@ START_TEST(byte_at_a_time)
 	require_answers("a 120-byte line sent one byte at a time, 1 ms apart", want, sizeof want,
 	                got, k);
 	free(line);
-	ck_assert(server_stop(&s, PROMPT_SECONDS));
-	require_no_sigpipe();
+	stop_your_server(&s);
 }
 END_TEST
 
 START_TEST(pipelined)
 {
 	struct server s;
-	server_start(&s, serve, "your server");
+	start_your_server(&s);
 	int fd = client_connect(&s);
 	char *text, *answers;
 	size_t n = random_lines(harness_scaled(500), MAX_LINE, &text, &answers);
@@ -104,15 +102,14 @@ START_TEST(pipelined)
 	harness_info("%zu bytes of lines (up to 4096 bytes each) answered in order", n);
 	free(text);
 	free(answers);
-	ck_assert(server_stop(&s, PROMPT_SECONDS));
-	require_no_sigpipe();
+	stop_your_server(&s);
 }
 END_TEST
 
 START_TEST(long_line)
 {
 	struct server s;
-	server_start(&s, serve, "your server");
+	start_your_server(&s);
 	int other = client_connect(&s), longer = client_connect(&s), endless = client_connect(&s);
 	round_trip(other, "a client connected before the long line", "before\n", 7);
 	char *line = make_line(MAX_LINE + 1);
@@ -127,13 +124,13 @@ START_TEST(long_line)
 	              "a client sent 8192 bytes without any '\\n': the server must close it once "
 	              "the line passes 4096 bytes, and did not");
 	free(line);
-	round_trip(other, "a client connected while two others sent over-long lines (only those "
-	                  "two are to be closed)",
+	round_trip(other,
+	           "a client connected while two others sent over-long lines (only those "
+	           "two are to be closed)",
 	           "after\n", 6);
 	int late = client_connect(&s);
 	round_trip(late, "a client that connected after the over-long lines", "late\n", 5);
-	ck_assert(server_stop(&s, PROMPT_SECONDS));
-	require_no_sigpipe();
+	stop_your_server(&s);
 }
 END_TEST
 

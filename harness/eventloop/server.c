@@ -11,6 +11,7 @@
  * clients send with MSG_NOSIGNAL, so every SIGPIPE counted is the server's.
  */
 #include "el.h"
+#include "eventloop.h"
 #include "harness.h"
 
 #include <errno.h>
@@ -108,4 +109,18 @@ double server_cpu(const struct server *s)
 	if (atomic_load(&s->returned) || clock_gettime(s->cpu_clock, &t) != 0)
 		return 0;
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+void start_your_server(struct server *s)
+{
+	server_start(s, serve, "your server");
+}
+
+void stop_your_server(struct server *s)
+{
+	HARNESS_REQUIRE(server_stop(s, PROMPT_SECONDS),
+	                "serve did not return within %.0f s of stop_fd becoming readable: watch "
+	                "stop_fd in the same poll or epoll_wait as the clients",
+	                PROMPT_SECONDS);
+	require_no_sigpipe();
 }

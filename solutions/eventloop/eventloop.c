@@ -27,17 +27,17 @@
 #include <unistd.h>
 
 #define MAX_LINE   4096
-#define HIGH_WATER (64 * 1024)
+#define HIGH_WATER ((size_t)64 * 1024)
 #define MAX_EVENTS 64
 
 struct conn {
 	int fd;
-	bool reading;          /* false after EOF: answer what came, then close */
-	char in[MAX_LINE];     /* in[0..in_len): a line not yet complete */
+	bool reading;      /* false after EOF: answer what came, then close */
+	char in[MAX_LINE]; /* in[0..in_len): a line not yet complete */
 	size_t in_len;
-	char *out;             /* out[0..out_len): replies not yet sent */
+	char *out; /* out[0..out_len): replies not yet sent */
 	size_t out_len, out_cap;
-	uint32_t events;       /* what epoll watches for this connection */
+	uint32_t events; /* what epoll watches for this connection */
 	struct conn *prev, *next;
 };
 
