@@ -113,10 +113,12 @@ static bool receive(struct load *l, struct peer *p)
 	                p->id, p->answered, HARNESS_PLURAL(p->answered), p->sent - p->answered,
 	                HARNESS_PLURAL(p->sent - p->answered));
 	for (ssize_t i = 0; i < k; i++) {
-		HARNESS_REQUIRE(p->answered < p->sent,
-		                "client %u: got bytes that answer no line it sent (%u lines sent, "
-		                "all answered)",
-		                p->id, p->sent);
+		HARNESS_REQUIRE(
+		    p->answered < p->sent,
+		    "client %u: got an answer although every line it had sent whole (%u) "
+		    "was answered; it had sent %zu bytes of its next line, without the "
+		    "'\\n': a piece of a line was answered as if it were a line",
+		    p->id, p->sent, p->send_pos);
 		char want = answer_byte(l, p->id, p->answered, p->answer_pos);
 		HARNESS_REQUIRE(
 		    buf[i] == want,
