@@ -25,6 +25,9 @@
 #define FLOOD_BYTES (16UL << 20)
 #define HELD_LIMIT  (256UL << 10)
 #define SAMPLES     4096
+/* Resident pages the harness itself may add during the flood: the flooding
+ * thread's stack and the sample arrays, touched as they fill. */
+#define HARNESS_PAGES (128UL << 10)
 
 struct flood {
 	int fd;
@@ -119,6 +122,12 @@ START_TEST(backpressure)
 	    "grew by %zu KiB (allowed: 256 KiB): stop reading from a client once 64 KiB "
 	    "of its answers wait to be sent, and read again when they have gone",
 	    heap_peak >> 10);
+	ck_assert_msg(rss_peak <= HELD_LIMIT + HARNESS_PAGES,
+	              "a client sent lines without ever reading the answers, and the process's "
+	              "resident memory grew by %zu KiB (allowed: 256 KiB for your server, and "
+	              "%lu KiB for the harness's flooding thread): hold at most 64 KiB of answers "
+	              "for a client that does not read, in the heap or in static buffers",
+	              rss_peak >> 10, HARNESS_PAGES >> 10);
 	ck_assert_msg(mb <= 20.0 * harness_slowdown() + 10 * mq,
 	              "while one client flooded the server without reading, another client's round "
 	              "trip took %.1f ms (median; %.2f ms before the flood): the flooding client "

@@ -199,8 +199,7 @@ size_t exchange(int fd, const char *out, size_t n, bool shut, unsigned delay_us,
 size_t random_lines(unsigned lines, size_t max_len, char **text, char **answers)
 {
 	size_t cap = (size_t)lines * max_len, n = 0;
-	char *t = malloc(cap), *a = malloc(cap);
-	HARNESS_REQUIRE(t && a, "harness: out of memory");
+	char *t = harness_alloc(cap), *a = harness_alloc(cap);
 	for (unsigned i = 0; i < lines; i++) {
 		size_t len = 1 + harness_random() % max_len; /* with '\n' */
 		for (size_t j = 0; j + 1 < len; j++)

@@ -31,7 +31,6 @@ struct server {
 	const char *name; /* "your server", "the baseline loop" */
 	int listen_fd, stop_rd, stop_wr;
 	pthread_t thread;
-	clockid_t cpu_clock;
 	atomic_bool returned;
 	int result, error; /* serve's return value and errno */
 };
@@ -45,15 +44,13 @@ bool server_stop(struct server *s, double seconds);
  * within PROMPT_SECONDS, and no SIGPIPE may have been raised. */
 void start_your_server(struct server *s);
 void stop_your_server(struct server *s);
-/* The server thread's CPU time, in seconds. */
-double server_cpu(const struct server *s);
 /* Fails the test if the server thread was sent SIGPIPE (see server.c). */
 void require_no_sigpipe(void);
 
 /* --- process.c: what the harness measures of the whole process ---------- */
 
+/* The process's open descriptors (harness_open_fds, never unknown). */
 unsigned count_fds(void);
-unsigned count_threads(void);
 /* Bytes of heap in use (every arena, mmapped blocks too). */
 size_t heap_in_use(void);
 /* Resident set size in bytes. */

@@ -21,8 +21,7 @@ START_TEST(half_close)
 	int fd = client_connect(&s);
 	char *text, *answers;
 	size_t n = random_lines(harness_scaled(300), 2000, &text, &answers);
-	char *got = malloc(n + 1);
-	HARNESS_REQUIRE(got != NULL, "harness: out of memory");
+	char *got = harness_alloc(n + 1);
 	bool eof;
 	size_t k = exchange(fd, text, n, true, 0, got, n + 1, &eof);
 	require_answers("a client that sent its lines, then shut down its writing side "

@@ -138,7 +138,7 @@ static bool receive(struct load *l, struct peer *p)
 
 static void note_threads(struct load *l)
 {
-	unsigned n = count_threads(), peak = atomic_load(&l->peak_threads);
+	unsigned n = (unsigned)harness_thread_count(), peak = atomic_load(&l->peak_threads);
 	while (n > peak && !atomic_compare_exchange_weak(&l->peak_threads, &peak, n))
 		;
 }
@@ -161,8 +161,7 @@ static void drive(struct load *l, struct peer *peers, unsigned n)
 {
 	if (n == 0)
 		return;
-	struct pollfd *pf = calloc(n, sizeof *pf);
-	HARNESS_REQUIRE(pf != NULL, "harness: out of memory");
+	struct pollfd *pf = harness_alloc(n * sizeof *pf);
 	double quiet_limit = PROMPT_SECONDS * harness_slowdown(), heard = harness_now();
 	bool noted = false;
 	for (unsigned done = 0; done < n;) {
@@ -212,8 +211,7 @@ static void load_thread(unsigned t, void *arg)
 
 void load_run(struct load *l)
 {
-	struct load_share s = {l, calloc(l->clients, sizeof(struct peer))};
-	HARNESS_REQUIRE(s.peers != NULL, "harness: out of memory");
+	struct load_share s = {l, harness_alloc(l->clients * sizeof(struct peer))};
 	harness_run_threads(l->threads, load_thread, &s);
 	for (unsigned i = 0; i < l->clients; i++)
 		if (l->keep_open)

@@ -1,41 +1,16 @@
 /*
- * process.c -- what the harness measures of its whole process: open
- * descriptors, threads, heap and resident memory, and the descriptor limit
- * a thousand clients need (each is two descriptors here: the harness's end
- * and the server's).
+ * process.c -- what the harness measures of its whole process beyond the
+ * toolkit's counts: heap and resident memory, the descriptor limit a
+ * thousand clients need (each is two descriptors here: the harness's end
+ * and the server's), and waiting for descriptors to be closed.
  */
 #include "el.h"
 #include "harness.h"
 
-#include <dirent.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <unistd.h>
-
-/* Entries of a /proc folder, less "." and ".." (and the folder's own
- * descriptor, which opendir adds while it counts). */
-static unsigned count_entries(const char *dir, unsigned own)
-{
-	DIR *d = opendir(dir);
-	HARNESS_REQUIRE(d != NULL, "harness: cannot read %s", dir);
-	unsigned n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n - own;
-}
-
-unsigned count_fds(void)
-{
-	return count_entries("/proc/self/fd", 1);
-}
-
-unsigned count_threads(void)
-{
-	return count_entries("/proc/self/task", 0);
-}
 
 size_t heap_in_use(void)
 {
@@ -68,13 +43,20 @@ bool raise_fd_limit(unsigned n)
 	return setrlimit(RLIMIT_NOFILE, &r) == 0;
 }
 
+unsigned count_fds(void)
+{
+	int n = harness_open_fds();
+	HARNESS_REQUIRE(n >= 0, "harness: cannot read /proc/self/fd");
+	return (unsigned)n;
+}
+
+static bool fds_at_most(void *target)
+{
+	return count_fds() <= *(unsigned *)target;
+}
+
 unsigned wait_fds_at_most(unsigned target, double seconds)
 {
-	double deadline = harness_now() + seconds * harness_slowdown();
-	unsigned n = count_fds();
-	while (n > target && harness_now() < deadline) {
-		harness_sleep_us(5000);
-		n = count_fds();
-	}
-	return n;
+	harness_wait_until(fds_at_most, &target, seconds);
+	return count_fds();
 }

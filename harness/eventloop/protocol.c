@@ -15,8 +15,7 @@
 /* A line of n bytes with its '\n', of varied printable bytes. */
 static char *make_line(size_t n)
 {
-	char *line = malloc(n);
-	HARNESS_REQUIRE(line != NULL, "harness: out of memory");
+	char *line = harness_alloc(n);
 	for (size_t i = 0; i + 1 < n; i++)
 		line[i] = (char)('a' + (i * 7 + i / 26) % 26);
 	line[n - 1] = '\n';
@@ -27,8 +26,7 @@ static char *make_line(size_t n)
 static void expect_answers(int fd, const char *who, const char *text, const char *answers, size_t n,
                            unsigned delay_us)
 {
-	char *got = malloc(n);
-	HARNESS_REQUIRE(got != NULL, "harness: out of memory");
+	char *got = harness_alloc(n);
 	bool eof;
 	size_t k = exchange(fd, text, n, false, delay_us, got, n, &eof);
 	require_answers(who, answers, n, got, k);

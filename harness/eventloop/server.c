@@ -86,29 +86,21 @@ void server_start(struct server *s, serve_fn *fn, const char *name)
 	s->listen_fd = listen_here();
 	int err = pthread_create(&s->thread, NULL, server_main, s);
 	HARNESS_REQUIRE(err == 0, "harness: cannot create the server's thread (error %d)", err);
-	err = pthread_getcpuclockid(s->thread, &s->cpu_clock);
-	HARNESS_REQUIRE(err == 0, "harness: no CPU clock for the server's thread (error %d)", err);
+}
+
+static bool has_returned(void *s)
+{
+	return atomic_load(&((struct server *)s)->returned);
 }
 
 bool server_stop(struct server *s, double seconds)
 {
 	HARNESS_REQUIRE(write(s->stop_wr, "x", 1) == 1, "harness: write to the stop pipe: %s",
 	                strerror(errno));
-	double deadline = harness_now() + seconds * harness_slowdown();
-	while (!atomic_load(&s->returned) && harness_now() < deadline)
-		harness_sleep_us(1000);
-	if (!atomic_load(&s->returned))
+	if (!harness_wait_until(has_returned, s, seconds))
 		return false;
 	pthread_join(s->thread, NULL);
 	return true;
-}
-
-double server_cpu(const struct server *s)
-{
-	struct timespec t;
-	if (atomic_load(&s->returned) || clock_gettime(s->cpu_clock, &t) != 0)
-		return 0;
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 void start_your_server(struct server *s)
