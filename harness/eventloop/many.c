@@ -99,15 +99,20 @@ START_TEST(idle)
 END_TEST
 
 /* One contender of the throughput race: a server answering 50 clients
- * that pipeline short lines, LINES_EACH lines each. */
+ * that pipeline short lines, LINES_EACH lines each.  Besides the wall time
+ * (timed by the toolkit), the least CPU time its thread used in a run:
+ * what the verdict compares, since the CPU a server spends per line hardly
+ * depends on how many other processes share the machine, and its wall time
+ * does (shown, not judged). */
 struct contender {
 	serve_fn *serve;
 	const char *name;
+	double least_cpu;
 };
 
 static void answer_fifty(void *arg)
 {
-	const struct contender *c = arg;
+	struct contender *c = arg;
 	struct server s;
 	server_start(&s, c->serve, c->name);
 	struct load l = {.server = &s,
@@ -117,28 +122,34 @@ static void answer_fifty(void *arg)
 	                 .window = 8,
 	                 .max_len = 64};
 	load_run(&l);
+	double cpu = harness_cpu_time_of(s.thread);
+	if (c->least_cpu < 0 || cpu < c->least_cpu)
+		c->least_cpu = cpu;
 	HARNESS_REQUIRE(server_stop(&s, PROMPT_SECONDS), "%s did not return after the stop",
 	                c->name);
 }
 
 START_TEST(throughput)
 {
-	struct contender base = {baseline_serve, "the baseline loop"},
-	                 mine = {serve, "your server"};
+	struct contender base = {baseline_serve, "the baseline loop", -1},
+	                 mine = {serve, "your server", -1};
 	const struct harness_contender race[] = {{answer_fifty, &base}, {answer_fifty, &mine}};
 	struct harness_timing best[2];
 	harness_time_alternated(ROUNDS, 2, race, best);
-	double base_rate = 50.0 * LINES_EACH / best[0].wall,
-	       rate = 50.0 * LINES_EACH / best[1].wall;
+	double lines = 50.0 * LINES_EACH;
 	harness_info("50 clients pipelining short lines: your server %.0f lines/s, the baseline "
-	             "loop %.0f lines/s (best of %d, alternated)",
-	             rate, base_rate, ROUNDS);
-	harness_leaderboard("eventloop lines/s with 50 clients", rate, true);
-	ck_assert_msg(rate >= MIN_SHARE * base_rate,
-	              "your server answered %.0f lines/s, the baseline loop %.0f lines/s in the "
-	              "same run: below %.0f%% of it (one line per read or write? a sleep? a copy "
-	              "of the whole buffer per line?)",
-	              rate, base_rate, MIN_SHARE * 100);
+	             "loop %.0f lines/s (wall time, best of %d, alternated)",
+	             lines / best[1].wall, lines / best[0].wall, ROUNDS);
+	harness_info("CPU time of the server's thread per line: yours %.2f us, the baseline "
+	             "loop's %.2f us",
+	             mine.least_cpu / lines * 1e6, base.least_cpu / lines * 1e6);
+	harness_leaderboard("eventloop lines/s with 50 clients", lines / best[1].wall, true);
+	ck_assert_msg(mine.least_cpu * MIN_SHARE <= base.least_cpu,
+	              "your server spent %.2f us of CPU per line, the baseline loop %.2f us in "
+	              "the same run: over %.0f times as much (one line per read or write? a "
+	              "copy of the whole buffer per line? polling for events that have no "
+	              "work?)",
+	              mine.least_cpu / lines * 1e6, base.least_cpu / lines * 1e6, 1 / MIN_SHARE);
 	require_no_sigpipe();
 }
 END_TEST

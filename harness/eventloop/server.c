@@ -66,6 +66,25 @@ static int listen_here(void)
 	return fd;
 }
 
+/* The server a hang report speaks of: the last one started. */
+static struct server *_Atomic current;
+
+/* Run by the watchdog when a test overruns its limit (see harness.h). */
+static void report_server(void)
+{
+	const struct server *s = atomic_load(&current);
+	if (!s)
+		return;
+	if (atomic_load(&s->returned))
+		harness_info("%s had returned %d; the test was still waiting for clients", s->name,
+		             s->result);
+	else
+		harness_info("%s was still running serve(): if it waits in read, write, send or "
+		             "accept on one client (a blocking socket), or loops on one client, "
+		             "every other client waits",
+		             s->name);
+}
+
 static void *server_main(void *p)
 {
 	struct server *s = p;
@@ -84,6 +103,8 @@ void server_start(struct server *s, serve_fn *fn, const char *name)
 	HARNESS_REQUIRE(pipe2(stop, O_CLOEXEC) == 0, "harness: pipe: %s", strerror(errno));
 	*s = (struct server){.serve = fn, .name = name, .stop_rd = stop[0], .stop_wr = stop[1]};
 	s->listen_fd = listen_here();
+	atomic_store(&current, s);
+	harness_on_hang(report_server);
 	int err = pthread_create(&s->thread, NULL, server_main, s);
 	HARNESS_REQUIRE(err == 0, "harness: cannot create the server's thread (error %d)", err);
 }

@@ -1,9 +1,10 @@
 /* expect: functional=failed */
-/* expect-output: is wrong at byte */
+/* expect-output: in the order the lines came */
 /*
- * out_of_order.c -- corpus: sends each new answer at once when the socket takes it,
- * ahead of older answers still waiting in the buffer: under pipelining the
- * answers come out of order.
+ * out_of_order.c -- corpus: answers wait in a linked list, and each new one
+ * is pushed at its head ("O(1)") instead of appended at its tail: whenever
+ * several answers wait (pipelined lines, a client that reads late), they
+ * leave newest first.
  */
 #include "eventloop.h"
 
@@ -19,11 +20,18 @@
 #define LINE_MAX_BYTES 4096
 #define HIGH           (64 * 1024)
 
+/* One answer waiting to be sent. */
+struct reply {
+	struct reply *next;
+	size_t len, sent;
+	char data[];
+};
+
 struct client {
 	char in[LINE_MAX_BYTES];
 	size_t in_len;
-	char *out;
-	size_t out_len, out_cap;
+	struct reply *pending; /* the bug: the newest answer first */
+	size_t out_len;        /* bytes of answers waiting */
 	bool eof;
 };
 
@@ -31,45 +39,39 @@ static struct pollfd *pfds;
 static struct client **clients;
 static size_t count, room;
 
+/* Pushes the answer at the head of the list: O(1), and backwards. */
 static bool put(struct client *c, const char *line, size_t n)
 {
-	if (c->out_len + n + 1 > c->out_cap) {
-		size_t cap = c->out_cap ? c->out_cap : 8192;
-		while (cap < c->out_len + n + 1)
-			cap *= 2;
-		char *p = realloc(c->out, cap);
-		if (!p)
-			return false;
-		c->out = p;
-		c->out_cap = cap;
-	}
+	struct reply *r = malloc(sizeof *r + n + 1);
+	if (!r)
+		return false;
 	for (size_t i = 0; i < n; i++)
-		c->out[c->out_len + i] = line[n - 1 - i];
-	c->out[c->out_len + n] = '\n';
+		r->data[i] = line[n - 1 - i];
+	r->data[n] = '\n';
+	r->len = n + 1;
+	r->sent = 0;
+	r->next = c->pending;
+	c->pending = r;
 	c->out_len += n + 1;
 	return true;
 }
 
-/* The bug: a new answer goes straight out if it fits, even when older
- * answers still wait in the buffer. */
-static bool answer(int fd, struct client *c, const char *line, size_t n)
+static void free_replies(struct client *c)
 {
-	char reply[LINE_MAX_BYTES];
-	for (size_t i = 0; i < n; i++)
-		reply[i] = line[n - 1 - i];
-	reply[n] = '\n';
-	if (send(fd, reply, n + 1, MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)(n + 1))
-		return true;
-	return put(c, line, n);
+	while (c->pending) {
+		struct reply *r = c->pending;
+		c->pending = r->next;
+		free(r);
+	}
 }
 
-static bool lines(int fd, struct client *c)
+static bool lines(struct client *c)
 {
 	size_t at = 0;
 	char *nl;
 	while ((nl = memchr(c->in + at, '\n', c->in_len - at)) != NULL) {
 		size_t n = (size_t)(nl - c->in) - at;
-		if (!answer(fd, c, c->in + at, n))
+		if (!put(c, c->in + at, n))
 			return false;
 		at += n + 1;
 	}
@@ -93,29 +95,33 @@ static bool step(int fd, struct client *c)
 			break;
 		} else {
 			c->in_len += (size_t)n;
-			if (!lines(fd, c))
+			if (!lines(c))
 				return false;
 		}
 	}
-	size_t sent = 0;
-	while (sent < c->out_len) {
-		ssize_t n = send(fd, c->out + sent, c->out_len - sent, MSG_NOSIGNAL);
+	while (c->pending) {
+		struct reply *r = c->pending;
+		ssize_t n = send(fd, r->data + r->sent, r->len - r->sent, MSG_NOSIGNAL);
 		if (n < 0 && errno == EAGAIN)
 			break;
 		if (n < 0 && errno != EINTR)
 			return false;
-		if (n > 0)
-			sent += (size_t)n;
+		if (n > 0) {
+			r->sent += (size_t)n;
+			c->out_len -= (size_t)n;
+		}
+		if (r->sent == r->len) {
+			c->pending = r->next;
+			free(r);
+		}
 	}
-	memmove(c->out, c->out + sent, c->out_len - sent);
-	c->out_len -= sent;
 	return !(c->eof && c->out_len == 0);
 }
 
 static void drop(size_t i)
 {
 	close(pfds[i].fd);
-	free(clients[i]->out);
+	free_replies(clients[i]);
 	free(clients[i]);
 	count--;
 	pfds[i] = pfds[count];
