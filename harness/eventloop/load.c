@@ -205,6 +205,10 @@ static void load_thread(unsigned t, void *arg)
 		peers[i] = (struct peer){.fd = client_connect(l->server), .id = from + i + 1};
 		atomic_fetch_add(&l->connected, 1);
 	}
+	/* Every client connected before any sends: all of them at once. */
+	HARNESS_REQUIRE(harness_wait_count(&l->connected, l->clients, PROMPT_SECONDS),
+	                "only %u of %u clients could connect within %.0f s",
+	                atomic_load(&l->connected), l->clients, PROMPT_SECONDS);
 	drive(l, peers, to - from);
 	note_threads(l);
 }
