@@ -1,12 +1,15 @@
 /*
- * deadlock_held.c -- the harness holds accounts' locks itself, from a
- * controller thread, and watches what the student's calls do meanwhile:
+ * deadlock_held.c -- the harness holds accounts' locks itself and watches
+ * what the student's calls do meanwhile:
  *   - parallel: with B's lock held by the harness and a thread stuck in
- *     transfer(A, B), transfer(C, D) must still complete: no bank-wide lock;
+ *     transfer(A, B), transfer(C, D) must still complete: no bank-wide lock.
+ *     A controller thread holds B and lets the two transfers start in turn;
+ *     all three threads are joined before the balances are read;
  *   - audit_waits: with two accounts locked by the harness and a transfer
- *     between them half done, audit must wait instead of adding it up.
+ *     between them half done, audit must wait instead of adding it up.  The
+ *     test's thread holds the locks and calls audit in the background.
  * A call is seen blocked in the lock table the wrappers keep
- * (someone_waits_for), or returned by its flag.
+ * (someone_waits_for), or returned.
  */
 #include "deadlock.h"
 #include "deadlock_harness.h"
