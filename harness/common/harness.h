@@ -1,8 +1,9 @@
 /*
  * harness.h -- what every exercise harness shares.
  *
- * An exercise harness is one C file of Check tests (START_TEST ... END_TEST)
- * plus a function harness_define() that lists them with HARNESS_ADD.  The
+ * An exercise harness is a few C files of Check tests (START_TEST ... END_TEST),
+ * split by concern, one of which defines harness_define(), which lists them
+ * with HARNESS_ADD.  The
  * common main() (main.c) runs exactly one named test per process, in Check's
  * no-fork mode, because the grader already gives every run its own process,
  * process group and time limit.
