@@ -30,8 +30,10 @@
 
 enum { MAX_CASES = 512 };
 
-/* The work folder the integrity cases share, and the cross-talk test reuses. */
-static const char shared_work[] = "/tmp/corpus-shared-work";
+/* The work folder the integrity cases share, and the cross-talk test reuses:
+ * one per corpus_test run (mkdtemp), so runs from two checkouts at once
+ * never remove each other's. */
+static char shared_work[] = "/tmp/corpus-shared-work-XXXXXX";
 
 struct grading_case {
 	char exercise[64];
@@ -492,10 +494,11 @@ int main(int argc, char **argv)
 	if (course_load(".") != 0)
 		return 1;
 	find_cases();
-	char *fresh[] = {"rm", "-rf", (char *)shared_work, NULL}, *ignored = NULL;
-	run_tool(fresh, 60, &ignored);
-	free(ignored);
-	mkdir(shared_work, 0755);
+	if (!mkdtemp(shared_work)) {
+		perror("corpus_test: mkdtemp");
+		return 1;
+	}
+	chmod(shared_work, 0755); /* the grader runs submissions as nobody */
 	bool integrity = argc == 1;
 	/* `corpus_test balance` grades only that exercise's cases. */
 	if (argc > 1) {
@@ -521,6 +524,9 @@ int main(int argc, char **argv)
 	int failed = srunner_ntests_failed(sr);
 	int ran = srunner_ntests_run(sr);
 	srunner_free(sr);
+	char *clean[] = {"rm", "-rf", shared_work, NULL}, *ignored = NULL;
+	run_tool(clean, 60, &ignored);
+	free(ignored);
 	if (ran == 0)
 		fprintf(stderr, "corpus_test: no case ran\n");
 	return failed == 0 && ran > 0 ? 0 : 1;
