@@ -9,6 +9,7 @@
 #include "harness_run.h"
 
 #include "jobuid.h"
+#include "run_limits.h"
 #include "runlogs.h"
 #include "symbolize.h"
 #include "text.h"
@@ -19,15 +20,9 @@
 #include <string.h>
 #include <sys/random.h>
 
-enum { OUTPUT_CAP = 64 * 1024 };
-
 /* Exit statuses that say the tool found errors, whatever became of its log:
  * the run owns its folder, so it could remove the log. */
 enum { TSAN_EXIT = 66, HELGRIND_EXIT = 99 };
-
-/* Address space for runs without ThreadSanitizer: enough for any honest
- * harness run, natively or under Valgrind. */
-#define NATIVE_MEMORY_LIMIT (4UL << 30)
 
 const struct harness_test *graded_find_test(const struct graded_exercise *g, const char *name)
 {
@@ -120,9 +115,9 @@ static void run_environment(const char *home, const char *run_dir, char *env[])
 	env[n++] = text_format(
 	    "TSAN_OPTIONS=log_path=%s/tsan symbolize=0 halt_on_error=0 report_signal_unsafe=1 "
 	    "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0 "
-	    "max_allocation_size_mb=2048 allocator_may_return_null=1 hard_rss_limit_mb=3072 "
+	    "max_allocation_size_mb=%d allocator_may_return_null=1 hard_rss_limit_mb=%d "
 	    "atexit_sleep_ms=0 exitcode=%d",
-	    run_dir, TSAN_EXIT);
+	    run_dir, LIMIT_TSAN_ALLOCATION_MB, LIMIT_TSAN_RSS_MB, TSAN_EXIT);
 	env[n] = NULL;
 }
 
@@ -189,11 +184,11 @@ void harness_run_test(const struct graded_exercise *g, const struct rubric_test 
 	    .argv = argv,
 	    .readable = readable,
 	    .writable = writable,
-	    .memory_limit = t->variant != VARIANT_TSAN ? NATIVE_MEMORY_LIMIT : 0,
+	    .memory_limit = t->variant != VARIANT_TSAN ? LIMIT_ADDRESS_SPACE_BYTES : 0,
 	    .env = env,
 	    .cwd = run_dir,
 	    .timeout = h->seconds * stretch(t, h) + 5,
-	    .output_cap = OUTPUT_CAP,
+	    .output_cap = LIMIT_OUTPUT_BYTES,
 	    .verdict_channel = true,
 	    .config = config,
 	    .limit_resources = true,
