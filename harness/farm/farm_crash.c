@@ -7,7 +7,9 @@
  *    with one worker, nothing else could run them;
  *  - sigpipe: a worker is killed while the caller is still writing it a
  *    16 MiB input (the worker's reads are stalled first, so the pipe is
- *    certainly full and the write certainly pending).  A caller that lets
+ *    certainly full and the write certainly pending, and a child of the
+ *    worker keeps the result pipe open for a second, so the caller learns
+ *    of the death by writing, not by an end-of-file).  A caller that lets
  *    SIGPIPE kill it would take the test down with it, so the caller here
  *    is a process the test forks, and the test reads its wait status;
  *  - sigpipe_kept: the caller's SIGPIPE action and mask are the same after
@@ -65,14 +67,18 @@ END_TEST
 
 enum caller_outcome { CALLER_OK = 0x51, CALLER_WRONG = 0x52 };
 
+static bool worker_stalled(void *unused)
+{
+	(void)unused;
+	return atomic_load(&farm_shared->stalled_pid) != 0;
+}
+
 /* In the forked caller: kills the stalled worker once it has stopped
  * reading and the caller had time to fill its task pipe. */
 static void *killer(void *unused)
 {
 	(void)unused;
-	double give_up = harness_now() + 20;
-	while (atomic_load(&farm_shared->stalled_pid) == 0 && harness_now() < give_up)
-		harness_sleep_us(1000);
+	harness_wait_until(worker_stalled, NULL, 10);
 	harness_sleep_us((unsigned)(STALL_WAIT_S * 1e6));
 	pid_t pid = atomic_load(&farm_shared->stalled_pid);
 	if (pid > 0)
@@ -100,12 +106,9 @@ static _Noreturn void caller_main(void)
 	size_t len[4] = {100, 16 * MIB, 200, 300};
 	farm_shared->plan[0] = (struct farm_plan){ACT_STALL, 0};
 	farm_task_t *tasks = farm_make_tasks(len, 4);
-	pthread_t t;
-	if (pthread_create(&t, NULL, killer, NULL) != 0)
-		wrong("harness: cannot start a thread");
+	harness_start_detached(killer, NULL);
 	int r = farm_call(1, tasks, 4);
 	int e = errno;
-	pthread_join(t, NULL);
 	if (r != 0)
 		wrong("farm_run returned %d (errno %s) after a worker was killed while the caller "
 		      "wrote to it; expected 0",

@@ -50,8 +50,7 @@ START_TEST(results_by_index)
 	    4097, 65535, 65536, 65537, 196613, MIB, MIB + 1, 16 * MIB - 1, 16 * MIB};
 	size_t nedges = sizeof edges / sizeof edges[0];
 	size_t n = nedges + (size_t)harness_scaled(24);
-	size_t *len = malloc(n * sizeof *len);
-	ck_assert(len != NULL);
+	size_t *len = harness_alloc(n * sizeof *len);
 	memcpy(len, edges, sizeof edges);
 	random_lengths(len + nedges, n - nedges, 0, 300000);
 	/* Under the sanitizers one 16 MiB input is enough. */
@@ -66,8 +65,7 @@ START_TEST(tiny_tasks)
 {
 	farm_setup();
 	size_t n = (size_t)harness_scaled(10000);
-	size_t *len = malloc(n * sizeof *len);
-	ck_assert(len != NULL);
+	size_t *len = harness_alloc(n * sizeof *len);
 	random_lengths(len, n, 8, 40);
 	run_and_check(8, len, n, "10000 tiny tasks on 8 workers");
 	free(len);

@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -78,13 +79,6 @@ static double run_delay(void)
 	return (double)waited / 1e9;
 }
 
-static double thread_cpu(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* Descriptors of this process other than stdio and the caller's own. */
 static int foreign_fds(void)
 {
@@ -116,6 +110,31 @@ void farm_spin_here(long iterations)
 	spin_sink = x;
 }
 
+/* How long the holder below outlives the worker it was forked from. */
+#define HOLD_US 1000000
+
+/* In the worker the sigpipe test kills: a child that keeps every write end
+ * the worker holds (its result pipe's among them), closes every read end,
+ * and lives on for HOLD_US after the worker died.  Meanwhile the caller sees
+ * no end-of-file on the result pipe: it learns of the death only by
+ * writing to the task pipe, which fails with EPIPE and raises SIGPIPE,
+ * whatever the order in which it watches its pipes. */
+static void hold_write_ends(void)
+{
+	pid_t worker = getpid();
+	if (fork() != 0)
+		return;
+	for (int fd = 0; fd < FARM_FD_LIMIT; fd++) {
+		int flags = fcntl(fd, F_GETFL);
+		if (flags >= 0 && (flags & O_ACCMODE) == O_RDONLY)
+			close(fd);
+	}
+	while (getppid() == worker)
+		harness_sleep_us(1000);
+	harness_sleep_us(HOLD_US);
+	_exit(0);
+}
+
 /* What the plan says to do before the transform; returns false when the
  * task fails instead. */
 static bool follow_plan(const struct farm_plan *plan)
@@ -134,6 +153,7 @@ static bool follow_plan(const struct farm_plan *plan)
 		break;
 	case ACT_STALL:
 		atomic_store(&farm_shared->stalled_pid, (int)getpid());
+		hold_write_ends();
 		harness_io_stall_reads();
 		break;
 	case ACT_FAIL:
@@ -162,7 +182,7 @@ int farm_test_work(const void *input, size_t input_len, void **output, size_t *o
 		s->call_pid[call] = getpid();
 	long index = tag_of(input, input_len);
 	struct farm_run_record *r = index >= 0 ? &s->rec[index] : NULL;
-	double cpu0 = s->measure ? thread_cpu() : 0, delay0 = s->measure ? run_delay() : 0;
+	double cpu0 = s->measure ? harness_thread_cpu_time() : 0, delay0 = s->measure ? run_delay() : 0;
 	if (r) {
 		r->pid = getpid();
 		r->runs++;
@@ -183,7 +203,7 @@ int farm_test_work(const void *input, size_t input_len, void **output, size_t *o
 	*output = out;
 	*output_len = input_len + 8;
 	if (r) {
-		r->cpu = s->measure ? thread_cpu() - cpu0 : 0;
+		r->cpu = s->measure ? harness_thread_cpu_time() - cpu0 : 0;
 		r->waited = s->measure ? run_delay() - delay0 : 0;
 		r->end = harness_now();
 	}
@@ -295,13 +315,15 @@ static long first_difference(const farm_task_t *t)
 	return -1;
 }
 
-static void check_ran_in_worker(size_t i, size_t len, const char *what)
+static void check_ran_in_worker(const farm_task_t *t, size_t i, const char *what)
 {
+	size_t len = t->input_len;
 	pid_t pid = farm_shared->rec[i].pid;
 	ck_assert_msg(len < 8 || farm_shared->rec[i].runs > 0,
-	              "%s: task %zu has a status, but the work function never ran on its input: "
-	              "every task's result must come from work() run in a worker",
-	              what, i);
+	              "%s: task %zu is %s, but work never ran on its input: every task must run "
+	              "in a worker. A worker's death costs only the task it was running: start a "
+	              "new worker in its place and go on handing out the remaining tasks",
+	              what, i, status_name(t->status));
 	ck_assert_msg(len < 8 || pid != farm_shared->caller,
 	              "%s: task %zu's work ran in the calling process (pid %d), not in a worker: "
 	              "work must run only in the worker processes farm_run forks",
@@ -354,7 +376,7 @@ void farm_check_results(const farm_task_t tasks[], size_t n, const char *what)
 	for (size_t i = 0; i < n; i++) {
 		const farm_task_t *t = &tasks[i];
 		const struct farm_plan *p = &farm_shared->plan[i];
-		check_ran_in_worker(i, t->input_len, what);
+		check_ran_in_worker(t, i, what);
 		if (p->action == ACT_FAIL)
 			check_failed(t, i, p->value, what);
 		else if (p->action == ACT_SEGV || p->action == ACT_KILL || p->action == ACT_EXIT)

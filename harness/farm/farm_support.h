@@ -38,7 +38,8 @@ enum farm_action {
 	ACT_KILL,      /* SIGKILL to itself */
 	ACT_EXIT,      /* _exit(3) in the middle of the work */
 	ACT_SPIN,      /* computes for the plan's value in iterations, then the output */
-	ACT_STALL,     /* the output, then every later read of this worker blocks */
+	ACT_STALL,     /* the output; then every later read of this worker blocks,
+	                  and a child of it keeps its pipes' write ends open */
 };
 
 struct farm_plan {
