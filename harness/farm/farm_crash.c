@@ -193,7 +193,7 @@ END_TEST
 
 void farm_crash_tests(void)
 {
-	HARNESS_ADD(crashes, 20);
-	HARNESS_ADD(sigpipe, 20);
-	HARNESS_ADD(sigpipe_kept, 20);
+	HARNESS_ADD(crashes, 10);
+	HARNESS_ADD(sigpipe, 15);
+	HARNESS_ADD(sigpipe_kept, 10);
 }

@@ -34,5 +34,5 @@ END_TEST
 
 void farm_deadlock_tests(void)
 {
-	HARNESS_ADD(no_deadlock, 20);
+	HARNESS_ADD(no_deadlock, 10);
 }

@@ -240,14 +240,14 @@ END_TEST
 
 void farm_functional_tests(void)
 {
-	HARNESS_ADD(results_by_index, 30);
-	HARNESS_ADD(tiny_tasks, 30);
-	HARNESS_ADD(worker_counts, 30);
-	HARNESS_ADD(failures, 20);
-	HARNESS_ADD(short_io, 20);
-	HARNESS_ADD(eintr, 20);
+	HARNESS_ADD(results_by_index, 15);
+	HARNESS_ADD(tiny_tasks, 15);
+	HARNESS_ADD(worker_counts, 15);
+	HARNESS_ADD(failures, 10);
+	HARNESS_ADD(short_io, 10);
+	HARNESS_ADD(eintr, 10);
 	HARNESS_ADD(bad_arguments, 10);
 	HARNESS_ADD(fork_failure, 10);
-	HARNESS_ADD(descriptors, 20);
-	HARNESS_ADD(children, 20);
+	HARNESS_ADD(descriptors, 10);
+	HARNESS_ADD(children, 10);
 }

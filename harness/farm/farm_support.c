@@ -182,7 +182,8 @@ int farm_test_work(const void *input, size_t input_len, void **output, size_t *o
 		s->call_pid[call] = getpid();
 	long index = tag_of(input, input_len);
 	struct farm_run_record *r = index >= 0 ? &s->rec[index] : NULL;
-	double cpu0 = s->measure ? harness_thread_cpu_time() : 0, delay0 = s->measure ? run_delay() : 0;
+	double cpu0 = s->measure ? harness_thread_cpu_time() : 0,
+	       delay0 = s->measure ? run_delay() : 0;
 	if (r) {
 		r->pid = getpid();
 		r->runs++;

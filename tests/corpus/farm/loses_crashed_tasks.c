@@ -1,5 +1,5 @@
 /* expect: functional=failed */
-/* expect-output: should be FARM_DONE */
+/* expect-output: work never ran on its input */
 /*
  * Wrong: a worker that dies is not replaced.  The surviving workers take the
  * remaining tasks, but once every worker has died, the tasks nobody ran are

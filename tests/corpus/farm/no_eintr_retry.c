@@ -1,4 +1,5 @@
 /* expect: functional=failed */
+/* expect-output: a fifth of reads and writes failing with EINTR: */
 /*
  * Wrong: a read or write that a signal interrupts (EINTR) is taken for a
  * broken pipe: the worker gives up and exits, or the caller takes its worker
