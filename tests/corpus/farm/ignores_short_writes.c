@@ -1,5 +1,4 @@
 /* expect: functional=failed */
-/* expect-output: a quarter of reads and writes short: */
 /*
  * Wrong: the worker writes its result with one write and ignores how many
  * bytes it moved.  A write may move fewer bytes than asked (a signal, a
