@@ -9,12 +9,14 @@
 #include "harness_run.h"
 
 #include "jobuid.h"
+#include "memcheck.h"
 #include "run_limits.h"
 #include "runlogs.h"
 #include "symbolize.h"
 #include "text.h"
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +24,7 @@
 
 /* Exit statuses that say the tool found errors, whatever became of its log:
  * the run owns its folder, so it could remove the log. */
-enum { TSAN_EXIT = 66, HELGRIND_EXIT = 99 };
+enum { TSAN_EXIT = 66, VALGRIND_EXIT = 99 };
 
 const struct harness_test *graded_find_test(const struct graded_exercise *g, const char *name)
 {
@@ -59,7 +61,7 @@ int harness_list(struct graded_exercise *g, char *err, size_t errlen)
 /* How much longer a run may take in each tool than natively. */
 static double tool_factor(const struct rubric_test *t)
 {
-	if (t->check == CHECK_HELGRIND)
+	if (t->check == CHECK_HELGRIND || t->check == CHECK_MEMCHECK)
 		return 8;
 	return t->variant == VARIANT_TSAN ? 4 : 1;
 }
@@ -127,14 +129,17 @@ static void free_strings(char *strings[])
 		free(*s);
 }
 
-/* argv for Helgrind: Valgrind's options, the rubric's, then the binary. */
-static void helgrind_argv(const struct graded_exercise *g, const struct rubric_test *t,
+/* argv for Valgrind (Helgrind or Memcheck): Valgrind's options, the tool's,
+ * the rubric's, then the binary.  The log goes to TOOL.PID in the run
+ * folder, one per process. */
+static void valgrind_argv(const struct graded_exercise *g, const struct rubric_test *t,
                           const char *binary, const char *run_dir, char *argv[], size_t max)
 {
+	const char *tool = check_name(t->check);
 	size_t n = 0;
 	argv[n++] = text_format("valgrind");
-	argv[n++] = text_format("--tool=helgrind");
-	argv[n++] = text_format("--error-exitcode=%d", HELGRIND_EXIT);
+	argv[n++] = text_format("--tool=%s", tool);
+	argv[n++] = text_format("--error-exitcode=%d", VALGRIND_EXIT);
 	/* no ~/.valgrindrc, ./.valgrindrc or $VALGRIND_OPTS */
 	argv[n++] = text_format("--command-line-only=yes");
 	argv[n++] = text_format("--fullpath-after=");
@@ -143,8 +148,12 @@ static void helgrind_argv(const struct graded_exercise *g, const struct rubric_t
 	 * thread can starve the others for seconds (a test that waits for its
 	 * threads to overlap then hangs). */
 	argv[n++] = text_format("--fair-sched=yes");
-	argv[n++] = text_format("--log-file=%s/helgrind.%%p", run_dir);
-	argv[n++] = text_format("--suppressions=%s/%s/helgrind.supp", g->cfg->work, g->exercise);
+	argv[n++] = text_format("--log-file=%s/%s.%%p", run_dir, tool);
+	if (t->check == CHECK_HELGRIND)
+		argv[n++] =
+		    text_format("--suppressions=%s/%s/helgrind.supp", g->cfg->work, g->exercise);
+	else
+		n = memcheck_options(argv, n);
 	for (char **o = t->valgrind; o && *o && n < max - 2; o++)
 		argv[n++] = text_format("%s", *o);
 	argv[n++] = text_format("%s", binary);
@@ -169,8 +178,9 @@ void harness_run_test(const struct graded_exercise *g, const struct rubric_test 
 	char *env[12];
 	run_environment(g->home, run_dir, env);
 	char *argv[32];
-	if (t->check == CHECK_HELGRIND)
-		helgrind_argv(g, t, binary, run_dir, argv, sizeof argv / sizeof argv[0]);
+	bool valgrind = t->check == CHECK_HELGRIND || t->check == CHECK_MEMCHECK;
+	if (valgrind)
+		valgrind_argv(g, t, binary, run_dir, argv, sizeof argv / sizeof argv[0]);
 	else
 		argv[0] = text_format("%s", binary), argv[1] = NULL;
 	/* ThreadSanitizer reserves terabytes of address space: its own limits
@@ -202,14 +212,14 @@ void harness_run_test(const struct graded_exercise *g, const struct rubric_test 
 		char *log = runlogs_read(run_dir, "tsan", uid, &notes);
 		out->tool_log = tsan_symbolize(log, binary);
 		free(log);
-	} else if (t->check == CHECK_HELGRIND)
-		out->tool_log = runlogs_read(run_dir, "helgrind", uid, &notes);
+	} else if (valgrind)
+		out->tool_log = runlogs_read(run_dir, check_name(t->check), uid, &notes);
 	else
 		out->tool_log = text_format("%s", "");
 	out->log_notes = text_take(&notes);
-	int tool_exit = t->check == CHECK_TSAN ? TSAN_EXIT : HELGRIND_EXIT;
-	out->tool_found_errors = (t->check == CHECK_TSAN || t->check == CHECK_HELGRIND) &&
-	                         out->result.exited && out->result.exit_code == tool_exit;
+	int tool_exit = t->check == CHECK_TSAN ? TSAN_EXIT : VALGRIND_EXIT;
+	out->tool_found_errors = (t->check == CHECK_TSAN || valgrind) && out->result.exited &&
+	                         out->result.exit_code == tool_exit;
 	explicit_bzero(key, sizeof key);
 	explicit_bzero(config, strlen(config));
 	free(config);
