@@ -1,4 +1,4 @@
-/* expect: functional=failed */
+/* expect: functional=failed memcheck=failed */
 /* expect-output: close both of your ends */
 /*
  * Wrong: once its workers have exited, the caller closes the task pipes but
