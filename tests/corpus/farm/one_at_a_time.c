@@ -1,9 +1,10 @@
 /* expect: functional=passed timing=failed */
 /* expect-output: times as fast as with one worker */
 /*
- * Wrong: it starts a single worker whatever nworkers asks for.  Every result
- * is right and every rule of pipes is kept, but the tasks run one after the
- * other: no speedup on several CPUs.
+ * Wrong: it starts every worker, but hands out a task only while no other is
+ * in flight, so the tasks run one after the other, whatever the number of
+ * workers.  Every result is right and every rule of pipes is kept, but there
+ * is no speedup on several CPUs.
  */
 #include "farm.h"
 
@@ -197,6 +198,9 @@ static void hand_out(struct farm *f, struct worker *w)
 {
 	if (f->next == f->ntasks || w->pid <= 0)
 		return;
+	for (unsigned i = 0; i < f->n; i++)
+		if (f->w[i].task != NO_TASK)
+			return;
 	w->task = f->next++;
 	w->length = f->tasks[w->task].input_len;
 	w->sent = w->got = 0;
@@ -375,11 +379,11 @@ int farm_run(unsigned nworkers, farm_work work, farm_task_t tasks[], size_t ntas
 	struct farm *f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	f->n = 1;
+	f->n = nworkers;
 	f->work = work;
 	f->tasks = tasks;
 	f->ntasks = ntasks;
-	for (unsigned i = 0; i < f->n; i++)
+	for (unsigned i = 0; i < nworkers; i++)
 		f->w[i] = (struct worker){.to = -1, .from = -1, .task = NO_TASK};
 	sigset_t old_mask;
 	bool was_pending;
