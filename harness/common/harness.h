@@ -172,6 +172,23 @@ void harness_fail_fork(unsigned n, int e);
  * return e, creating no thread; 0 turns it off (thread_faults.c). */
 void harness_fail_thread_create(unsigned n, int e);
 
+/* Short reads and writes and EINTR in the student's read, write, readv
+ * and writev (io_wrappers.c): at seeded points, per thousand calls, a call
+ * moves fewer bytes than asked or fails with EINTR having done nothing.
+ * Off (0, 0) unless a test turns it on; processes the student forks
+ * afterwards inherit the setting. */
+void harness_io_faults(unsigned short_per_mille, unsigned eintr_per_mille);
+/* Every later read or readv of the student's in the calling process
+ * blocks forever (a worker that stops draining its pipe, for a test that
+ * kills it there). */
+void harness_io_stall_reads(void);
+/* The student's read and write calls in this process, and how many of
+ * them the faults shortened or interrupted. */
+struct harness_io_counts {
+	unsigned long calls, shortened, interrupted;
+};
+struct harness_io_counts harness_io_counts(void);
+
 /* Lock state the wrappers track: which thread holds each of the student's
  * mutexes and which mutex each thread waits for, with the student's code
  * address of the call.  Read by hang reporters. */

@@ -68,6 +68,12 @@ int harness_thread_create_fault(void);
  * the run is not confined by it. */
 int harness_sandbox_enter(void);
 
+/* socket_wrappers.c: notes a read or write (call, at the student's address
+ * where) on fd if it is a socket the student accepted and left blocking,
+ * unless flags hold MSG_DONTWAIT.  io_wrappers.c calls it for the read and
+ * write family, which it wraps. */
+void harness_socket_note_io(int fd, int flags, const char *call, const void *where);
+
 /* Thread numbers, and so random streams, go by creation order rather than
  * by which thread happens to start first: the creator reserves n numbers,
  * and each new thread takes its own before anything else. */

@@ -1,7 +1,8 @@
 /*
  * socket_wrappers.c -- the functions the student's object calls instead of
- * accept, accept4, fcntl, close and the read and write family (see
- * socket_wrappers.h and wrap.syms).
+ * accept, accept4, fcntl, close, and the recv and send family (see
+ * socket_wrappers.h and wrap.syms); read, write, readv and writev pass
+ * through io_wrappers.c, which notes them here too.
  *
  * A table indexed by descriptor says, for each socket the student's accept
  * returned, whether it is blocking.  A read or write on such a socket while
@@ -15,6 +16,8 @@
  * real call set it.
  */
 #include "socket_wrappers.h"
+
+#include "internal.h"
 
 #include <fcntl.h>
 #include <stdarg.h>
@@ -55,8 +58,7 @@ static void set_state(int fd, enum fd_state s)
 		atomic_fetch_sub(&accepted_open, 1);
 }
 
-/* Notes a read or write on fd if it is an accepted socket that blocks. */
-static void note_io(int fd, int flags, const char *call, const void *where)
+void harness_socket_note_io(int fd, int flags, const char *call, const void *where)
 {
 	if (fd < 0 || fd >= FD_TABLE || (flags & MSG_DONTWAIT))
 		return;
@@ -72,10 +74,6 @@ int harness_wrap_accept(int fd, struct sockaddr *addr, socklen_t *len);
 int harness_wrap_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 int harness_wrap_fcntl(int fd, int cmd, ...);
 int harness_wrap_close(int fd);
-ssize_t harness_wrap_read(int fd, void *buf, size_t n);
-ssize_t harness_wrap_write(int fd, const void *buf, size_t n);
-ssize_t harness_wrap_readv(int fd, const struct iovec *iov, int n);
-ssize_t harness_wrap_writev(int fd, const struct iovec *iov, int n);
 ssize_t harness_wrap_recv(int fd, void *buf, size_t n, int flags);
 ssize_t harness_wrap_send(int fd, const void *buf, size_t n, int flags);
 ssize_t harness_wrap_recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *addr,
@@ -122,64 +120,40 @@ int harness_wrap_close(int fd)
 	return close(fd);
 }
 
-ssize_t harness_wrap_read(int fd, void *buf, size_t n)
-{
-	note_io(fd, 0, "read", __builtin_return_address(0));
-	return read(fd, buf, n);
-}
-
-ssize_t harness_wrap_write(int fd, const void *buf, size_t n)
-{
-	note_io(fd, 0, "write", __builtin_return_address(0));
-	return write(fd, buf, n);
-}
-
-ssize_t harness_wrap_readv(int fd, const struct iovec *iov, int n)
-{
-	note_io(fd, 0, "readv", __builtin_return_address(0));
-	return readv(fd, iov, n);
-}
-
-ssize_t harness_wrap_writev(int fd, const struct iovec *iov, int n)
-{
-	note_io(fd, 0, "writev", __builtin_return_address(0));
-	return writev(fd, iov, n);
-}
-
 ssize_t harness_wrap_recv(int fd, void *buf, size_t n, int flags)
 {
-	note_io(fd, flags, "recv", __builtin_return_address(0));
+	harness_socket_note_io(fd, flags, "recv", __builtin_return_address(0));
 	return recv(fd, buf, n, flags);
 }
 
 ssize_t harness_wrap_send(int fd, const void *buf, size_t n, int flags)
 {
-	note_io(fd, flags, "send", __builtin_return_address(0));
+	harness_socket_note_io(fd, flags, "send", __builtin_return_address(0));
 	return send(fd, buf, n, flags);
 }
 
 ssize_t harness_wrap_recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *addr,
                               socklen_t *len)
 {
-	note_io(fd, flags, "recvfrom", __builtin_return_address(0));
+	harness_socket_note_io(fd, flags, "recvfrom", __builtin_return_address(0));
 	return recvfrom(fd, buf, n, flags, addr, len);
 }
 
 ssize_t harness_wrap_sendto(int fd, const void *buf, size_t n, int flags,
                             const struct sockaddr *addr, socklen_t len)
 {
-	note_io(fd, flags, "sendto", __builtin_return_address(0));
+	harness_socket_note_io(fd, flags, "sendto", __builtin_return_address(0));
 	return sendto(fd, buf, n, flags, addr, len);
 }
 
 ssize_t harness_wrap_recvmsg(int fd, struct msghdr *msg, int flags)
 {
-	note_io(fd, flags, "recvmsg", __builtin_return_address(0));
+	harness_socket_note_io(fd, flags, "recvmsg", __builtin_return_address(0));
 	return recvmsg(fd, msg, flags);
 }
 
 ssize_t harness_wrap_sendmsg(int fd, const struct msghdr *msg, int flags)
 {
-	note_io(fd, flags, "sendmsg", __builtin_return_address(0));
+	harness_socket_note_io(fd, flags, "sendmsg", __builtin_return_address(0));
 	return sendmsg(fd, msg, flags);
 }
