@@ -1,0 +1,127 @@
+/*
+ * timeline.c -- the steps of the controlled schedule in force, kept in a
+ * ring, and the short account of them a failure shows the student.
+ *
+ * Only the token holder adds steps (controlled.h), so the ring needs no lock of
+ * its own: the token's hand-over orders every access.  A step names the
+ * student's code address, which the grader turns into file:line and the
+ * line's text (PROTOCOL_STEP_MARK).  The report keeps to the steps that
+ * matter: the last ones, at most RUN_SHOWN of any run of one thread's
+ * steps, going back far enough to show at least two threads.
+ */
+#include "controlled.h"
+#include "harness.h"
+#include "internal.h"
+#include "protocol.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { RING = 512, SHOWN = 14, RUN_SHOWN = 4, MOST_SHOWN = 28 };
+
+struct step {
+	unsigned thread;
+	const void *where;
+	char what[96];
+	bool has_value;
+	long long value;
+	const volatile void *pending; /* a plain write: read its value later */
+	unsigned pending_size;
+};
+
+static struct step ring[RING];
+static unsigned long total;
+
+/* The value at addr, of a plain access of size bytes. */
+static long long read_value(const volatile void *addr, unsigned size)
+{
+	switch (size) {
+	case 1:
+		return *(const volatile signed char *)addr;
+	case 2:
+		return *(const volatile short *)addr;
+	case 4:
+		return *(const volatile int *)addr;
+	default:
+		return *(const volatile long long *)addr;
+	}
+}
+
+static void settle_pending(void)
+{
+	if (total == 0)
+		return;
+	struct step *last = &ring[(total - 1) % RING];
+	if (last->pending) {
+		last->value = read_value(last->pending, last->pending_size);
+		last->has_value = true;
+		last->pending = NULL;
+	}
+}
+
+void harness_timeline_clear(void)
+{
+	total = 0;
+}
+
+void harness_timeline_add(unsigned thread, const void *where, const char *what, bool has_value,
+                          long long value)
+{
+	settle_pending();
+	struct step *s = &ring[total++ % RING];
+	s->thread = thread;
+	s->where = where;
+	snprintf(s->what, sizeof s->what, "%s", what);
+	s->has_value = has_value;
+	s->value = value;
+	s->pending = NULL;
+}
+
+void harness_timeline_pending(const volatile void *addr, unsigned size)
+{
+	if (total == 0)
+		return;
+	struct step *last = &ring[(total - 1) % RING];
+	last->pending = addr;
+	last->pending_size = size;
+}
+
+static void report_step(const struct step *s, unsigned skipped_before)
+{
+	extern const char __executable_start[];
+	char at[64] = "", value[40] = "";
+	if (skipped_before)
+		harness_info("  T%u ... %u step%s of T%u alone, not shown", s->thread,
+		             skipped_before, HARNESS_PLURAL(skipped_before), s->thread);
+	if (s->where)
+		snprintf(at, sizeof at, PROTOCOL_STEP_MARK "%lx",
+		         (unsigned long)((const char *)s->where - __executable_start));
+	if (s->has_value)
+		snprintf(value, sizeof value, " -> %lld", s->value);
+	harness_info("  T%u %s   [%s%s]", s->thread, at, s->what, value);
+}
+
+void harness_timeline_report(const char *headline)
+{
+	settle_pending();
+	unsigned long first = total > RING ? total - RING : 0;
+	unsigned long chosen[MOST_SHOWN];
+	unsigned skipped[MOST_SHOWN] = {0};
+	unsigned shown = 0, run = 0, threads = 0, seen[2] = {0, 0};
+	for (unsigned long i = total; i-- > first && shown < MOST_SHOWN;) {
+		const struct step *s = &ring[i % RING];
+		if (shown >= SHOWN && threads >= 2)
+			break;
+		run = shown && ring[chosen[shown - 1] % RING].thread == s->thread ? run + 1 : 1;
+		if (run > RUN_SHOWN) {
+			skipped[shown - 1]++;
+			continue;
+		}
+		if (threads < 2 && seen[0] != s->thread && seen[1] != s->thread)
+			seen[threads++] = s->thread;
+		chosen[shown++] = i;
+	}
+	harness_info("%s", headline);
+	for (unsigned k = shown; k-- > 0;)
+		report_step(&ring[chosen[k] % RING], skipped[k]);
+}

@@ -1,0 +1,69 @@
+/*
+ * tsan_plain.c -- the plain loads and stores of the student's code, in
+ * the ThreadSanitizer build.
+ *
+ * There the compiler calls __tsan_readN(addr) / __tsan_writeN(addr) before
+ * each plain access to memory another thread could see (not before a
+ * local whose address never escapes); the grader renames those calls to
+ * these wrappers (wrap.syms).  Under a controlled schedule (controlled.h) each
+ * is a scheduling point and a step of the timeline with the value read or
+ * written: that is how an unlocked read, or a load and a store another
+ * thread slips between, shows.  Otherwise a wrapper only forwards.
+ *
+ * Each forwards with the student's own code address (the _pc entry
+ * points), and is itself left uninstrumented, so ThreadSanitizer's reports
+ * show the student's lines exactly as without the wrapper.  Empty in the
+ * other builds.
+ */
+#include "controlled.h"
+#include "harness.h"
+#include "internal.h"
+
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+
+#define UNINSTRUMENTED __attribute__((no_sanitize("thread"), noinline))
+
+/* A plain access about to happen: a scheduling point, then its step. */
+UNINSTRUMENTED static void plain_step(const volatile void *addr, unsigned size, bool write,
+                                      const void *where)
+{
+	static const char *const what[2][9] = {
+	    {"", "reads 1 byte", "reads 2 bytes", "", "reads 4 bytes", "", "", "", "reads 8 bytes"},
+	    {"", "writes 1 byte", "writes 2 bytes", "", "writes 4 bytes", "", "", "",
+	     "writes 8 bytes"}};
+	harness_sched_point();
+	if (write) {
+		harness_timeline_add(harness_sched_thread(), where, what[1][size], false, 0);
+		harness_timeline_pending(addr, size);
+	} else {
+		long long value = size == 1   ? *(const volatile signed char *)addr
+		                  : size == 2 ? *(const volatile short *)addr
+		                  : size == 4 ? *(const volatile int *)addr
+		                              : *(const volatile long long *)addr;
+		harness_timeline_add(harness_sched_thread(), where, what[0][size], true, value);
+	}
+}
+
+#define WRAP_PLAIN(kind, size, write)                                                              \
+	void __tsan_##kind##size##_pc(void *addr, void *pc);                                       \
+	void harness_wrap_##kind##size(void *addr);                                                \
+	UNINSTRUMENTED void harness_wrap_##kind##size(void *addr)                                  \
+	{                                                                                          \
+		void *pc = __builtin_return_address(0);                                            \
+		if (harness_sched_active())                                                        \
+			plain_step(addr, size, write, pc);                                         \
+		__tsan_##kind##size##_pc(addr, pc);                                                \
+	}
+
+WRAP_PLAIN(read, 1, false)
+WRAP_PLAIN(read, 2, false)
+WRAP_PLAIN(read, 4, false)
+WRAP_PLAIN(read, 8, false)
+WRAP_PLAIN(write, 1, true)
+WRAP_PLAIN(write, 2, true)
+WRAP_PLAIN(write, 4, true)
+WRAP_PLAIN(write, 8, true)
+
+#endif
+#endif
