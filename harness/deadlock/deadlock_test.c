@@ -489,6 +489,8 @@ START_TEST(audit_waits)
 }
 END_TEST
 
+void deadlock_controlled_define(void); /* deadlock_controlled.c */
+
 void harness_define(void)
 {
 	HARNESS_ADD(single_thread, 5);
@@ -497,4 +499,5 @@ void harness_define(void)
 	HARNESS_ADD(lock_order, 5);
 	HARNESS_ADD(parallel, 10);
 	HARNESS_ADD(audit_waits, 10);
+	deadlock_controlled_define();
 }
