@@ -244,10 +244,16 @@ _Noreturn void sched_deadlock(void)
 			describe_wait(i);
 			blocked++;
 		}
+	if (blocked == 1)
+		harness_fail_at(
+		    __FILE__, 0,
+		    "DEADLOCK: in this interleaving a thread of the test can never go on: "
+		    "it waits for something no thread that runs will do (below)");
 	harness_fail_at(__FILE__, 0,
-	                "DEADLOCK: in this interleaving %u thread%s of the test wait%s forever, "
-	                "each for something only another waiting thread could give",
-	                blocked, HARNESS_PLURAL(blocked), blocked == 1 ? "s" : "");
+	                "DEADLOCK: in this interleaving %u threads of the test can never go on, "
+	                "each waiting for something no thread that runs will do (who waits for "
+	                "what is below)",
+	                blocked);
 }
 
 void harness_sched_report(void)

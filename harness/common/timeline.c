@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { RING = 512, SHOWN = 14, RUN_SHOWN = 4, MOST_SHOWN = 28 };
+enum { RING = 512, SHOWN = 16, RUN_SHOWN = 6, MOST_SHOWN = 32 };
 
 struct step {
 	unsigned thread;
@@ -96,7 +96,10 @@ static void report_step(const struct step *s, unsigned skipped_before)
 	if (s->where)
 		snprintf(at, sizeof at, PROTOCOL_STEP_MARK "%lx",
 		         (unsigned long)((const char *)s->where - __executable_start));
-	if (s->has_value)
+	/* Beyond 32 bits a value is most likely an address. */
+	if (s->has_value && (s->value >= 1LL << 32 || s->value < -(1LL << 32)))
+		snprintf(value, sizeof value, " -> %#llx", (unsigned long long)s->value);
+	else if (s->has_value)
 		snprintf(value, sizeof value, " -> %lld", s->value);
 	harness_info("  T%u %s   [%s%s]", s->thread, at, s->what, value);
 }

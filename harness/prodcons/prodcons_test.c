@@ -849,6 +849,8 @@ START_TEST(race_workout)
 }
 END_TEST
 
+void prodcons_controlled_define(void); /* prodcons_controlled.c */
+
 void harness_define(void)
 {
 	HARNESS_ADD(basics, 5);
@@ -861,4 +863,5 @@ void harness_define(void)
 	HARNESS_ADD(no_busy_wait, 10);
 	HARNESS_ADD(throughput, 30);
 	HARNESS_ADD(race_workout, 30);
+	prodcons_controlled_define();
 }

@@ -988,6 +988,8 @@ START_TEST(prompt_wakeup)
 }
 END_TEST
 
+void semaphore_controlled_define(void); /* semaphore_controlled.c */
+
 void harness_define(void)
 {
 	HARNESS_ADD(basics, 10);
@@ -999,4 +1001,5 @@ void harness_define(void)
 	HARNESS_ADD(everything_at_once, 20);
 	HARNESS_ADD(no_busy_wait, 10);
 	HARNESS_ADD(prompt_wakeup, 10);
+	semaphore_controlled_define();
 }
