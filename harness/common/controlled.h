@@ -111,6 +111,8 @@ const char *pct_name(void);
 void harness_timeline_add(unsigned thread, const void *where, const char *what, bool has_value,
                           long long value);
 void harness_timeline_pending(const volatile void *addr, unsigned size);
+/* The value at addr, of a plain access of size bytes (1, 2, 4 or 8). */
+long long harness_timeline_read(const volatile void *addr, unsigned size);
 void harness_timeline_clear(void);
 /* Writes the last steps as info records, headed by `headline`. */
 void harness_timeline_report(const char *headline);

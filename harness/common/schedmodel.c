@@ -168,7 +168,7 @@ int harness_sched_cond_wait(pthread_cond_t *c, pthread_mutex_t *m, bool timed, b
 void harness_sched_cond_signal(pthread_cond_t *c, bool all, const void *where)
 {
 	pthread_mutex_lock(&sched.lock);
-	unsigned waiting[SCHED_MAX_THREADS], n = 0;
+	unsigned waiting[SCHED_MAX_THREADS] = {0}, n = 0;
 	for (unsigned i = 0; i < sched.count; i++)
 		if (sched.t[i].state == SCHED_ON_COND && sched.t[i].on == c)
 			waiting[n++] = i;

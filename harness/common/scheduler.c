@@ -182,7 +182,7 @@ bool sched_wait_turn(void)
 	       sched.current != sched_my_slot) {
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 50 * 1000 * 1000;
+		until.tv_nsec += 50L * 1000 * 1000;
 		if (until.tv_nsec >= 1000000000L) {
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;

@@ -20,20 +20,18 @@
 enum { RING = 512, SHOWN = 16, RUN_SHOWN = 6, MOST_SHOWN = 32 };
 
 struct step {
-	unsigned thread;
 	const void *where;
-	char what[96];
-	bool has_value;
 	long long value;
 	const volatile void *pending; /* a plain write: read its value later */
-	unsigned pending_size;
+	unsigned thread, pending_size;
+	bool has_value;
+	char what[96];
 };
 
 static struct step ring[RING];
 static unsigned long total;
 
-/* The value at addr, of a plain access of size bytes. */
-static long long read_value(const volatile void *addr, unsigned size)
+long long harness_timeline_read(const volatile void *addr, unsigned size)
 {
 	switch (size) {
 	case 1:
@@ -53,7 +51,7 @@ static void settle_pending(void)
 		return;
 	struct step *last = &ring[(total - 1) % RING];
 	if (last->pending) {
-		last->value = read_value(last->pending, last->pending_size);
+		last->value = harness_timeline_read(last->pending, last->pending_size);
 		last->has_value = true;
 		last->pending = NULL;
 	}
@@ -108,7 +106,7 @@ void harness_timeline_report(const char *headline)
 {
 	settle_pending();
 	unsigned long first = total > RING ? total - RING : 0;
-	unsigned long chosen[MOST_SHOWN];
+	unsigned long chosen[MOST_SHOWN] = {0};
 	unsigned skipped[MOST_SHOWN] = {0};
 	unsigned shown = 0, run = 0, threads = 0, seen[2] = {0, 0};
 	for (unsigned long i = total; i-- > first && shown < MOST_SHOWN;) {

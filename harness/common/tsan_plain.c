@@ -60,11 +60,8 @@ UNINSTRUMENTED static void plain_step(const volatile void *addr, unsigned size, 
 		harness_timeline_add(harness_sched_thread(), where, what[1][size], false, 0);
 		harness_timeline_pending(addr, size);
 	} else {
-		long long value = size == 1   ? *(const volatile signed char *)addr
-		                  : size == 2 ? *(const volatile short *)addr
-		                  : size == 4 ? *(const volatile int *)addr
-		                              : *(const volatile long long *)addr;
-		harness_timeline_add(harness_sched_thread(), where, what[0][size], true, value);
+		harness_timeline_add(harness_sched_thread(), where, what[0][size], true,
+		                     harness_timeline_read(addr, size));
 	}
 }
 

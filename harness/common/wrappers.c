@@ -149,7 +149,7 @@ static int controlled_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct t
 	bool timed_out = false;
 	int r = harness_sched_cond_wait(c, m, ts != NULL, &timed_out, caller);
 	harness_lock_note(m, true);
-	if (!timed_out)
+	if (!timed_out || !ts)
 		return r;
 	while (!deadline_passed(ts))
 		harness_sleep_us(1000);

@@ -23,7 +23,7 @@
 
 void deadlock_controlled_define(void);
 
-#define EACH 10
+#define EACH 10L
 
 /* The ids deadlock_test.c uses: 2^30 and 2^31 apart, so subtraction
  * orders them in a cycle. */
@@ -81,11 +81,11 @@ START_TEST(controlled_transfers)
 	harness_run_threads(3, opposite_ways, &s);
 	long a = s.accounts[0].balance, b = s.accounts[1].balance;
 	ck_assert_msg(a == EACH + 2 && b == EACH - 2,
-	              "accounts A and B held %d each; one thread moved 1 from A to B, another 3 "
-	              "from B to A: A should hold %d and B %d, but they hold %ld and %ld",
+	              "accounts A and B held %ld each; one thread moved 1 from A to B, another 3 "
+	              "from B to A: A should hold %ld and B %ld, but they hold %ld and %ld",
 	              EACH, EACH + 2, EACH - 2, a, b);
 	ck_assert_msg(s.audited == 2 * EACH,
-	              "audit of A and B during transfers between them returned %ld, not %d: it "
+	              "audit of A and B during transfers between them returned %ld, not %ld: it "
 	              "saw a transfer half done. Hold the locks of every account in the audit "
 	              "while adding them up",
 	              s.audited, 2 * EACH);
@@ -96,7 +96,7 @@ START_TEST(controlled_transfers)
 	for (int i = 0; i < 3; i++)
 		ck_assert_msg(s.accounts[i].balance == EACH,
 		              "three threads each moved 1 to the next of three accounts around a "
-		              "ring: every account should hold %d again, but account %u holds %ld",
+		              "ring: every account should hold %ld again, but account %u holds %ld",
 		              EACH, s.accounts[i].id, s.accounts[i].balance);
 	close_accounts(&s, 3);
 }
