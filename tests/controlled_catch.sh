@@ -56,7 +56,8 @@ fi
 
 tmp=$(mktemp -d /tmp/controlled-catch-XXXXXX)
 chmod 755 "$tmp" # the grader runs submissions as nobody when root
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
 
 # Whether file $1 is a bug (the corpus says its functional checks fail).
 is_bug() {
