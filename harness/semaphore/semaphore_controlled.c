@@ -48,6 +48,9 @@ START_TEST(controlled_wait_post)
 	              "%d threads waited once each and one posted %d times on a semaphore at 0: "
 	              "its value should be 0, but is %u",
 	              WAITERS, WAITERS, left);
+	csem_post(&s);
+	left = csem_value(&s);
+	ck_assert_msg(left == 1, "then one more csem_post left csem_value() at %u, not 1", left);
 	csem_destroy(&s);
 }
 END_TEST
