@@ -7,7 +7,8 @@
  * student's code address, which the grader turns into file:line and the
  * line's text (PROTOCOL_STEP_MARK).  The report keeps to the steps that
  * matter: the last ones, at most RUN_SHOWN of any run of one thread's
- * steps, going back far enough to show at least two threads.
+ * steps, going back far enough to show at least two threads; nothing when
+ * none of them is a step of the student's code.
  */
 #include "controlled.h"
 #include "harness.h"
@@ -122,6 +123,12 @@ void harness_timeline_report(const char *headline)
 			seen[threads++] = s->thread;
 		chosen[shown++] = i;
 	}
+	/* Steps of the student's code, or nothing to show. */
+	unsigned student = 0;
+	for (unsigned k = 0; k < shown; k++)
+		student += ring[chosen[k] % RING].where != NULL;
+	if (student == 0)
+		return;
 	harness_info("%s", headline);
 	for (unsigned k = shown; k-- > 0;)
 		report_step(&ring[chosen[k] % RING], skipped[k]);
