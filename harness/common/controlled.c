@@ -24,6 +24,7 @@ bool harness_controlled(const void *test, double seconds, harness_test_runner ru
 	unsigned wanted = harness_config_schedules(), done = 0;
 	double until = harness_deadline(seconds * BUDGET_SHARE);
 	unsigned long steps = 0, most = 0;
+	harness_sched_configured = true;
 	for (unsigned k = 0; k < wanted; k++) {
 		harness_sched_begin(k);
 		bool passed = run_once(test, failure, len);

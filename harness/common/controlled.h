@@ -37,6 +37,10 @@ void harness_sched_begin(unsigned schedule);
 /* Disarms it once every controlled thread has ended; how many steps it
  * took, and whether it fell back to free running (why in *why). */
 unsigned long harness_sched_end(bool *fell_back, const char **why);
+/* Whether this run explores controlled schedules at all: set once, before
+ * any thread starts (controlled.c), so that the plain accesses' wrappers
+ * can test it without synchronising. */
+extern bool harness_sched_configured;
 /* Whether a schedule is armed and the calling thread is controlled. */
 bool harness_sched_active(void);
 /* The schedule in force, or SCHED_NONE. */

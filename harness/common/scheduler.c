@@ -24,6 +24,7 @@ struct sched sched = {.lock = PTHREAD_MUTEX_INITIALIZER,
                       .schedule = SCHED_NONE,
                       .current = SCHED_NONE};
 _Thread_local unsigned sched_my_slot = SCHED_NONE;
+bool harness_sched_configured;
 
 bool harness_sched_active(void)
 {

@@ -10,6 +10,9 @@
  * written: that is how an unlocked read, or a load and a store another
  * thread slips between, shows.  Otherwise a wrapper only forwards.
  *
+ * Outside a controlled test a wrapper costs a call and the test of one
+ * flag, set before any thread starts and never changed after.
+ *
  * Each forwards with the student's own code address (the _pc entry
  * points), and is itself left uninstrumented, so ThreadSanitizer's reports
  * show the student's lines exactly as without the wrapper.  Empty in the
@@ -71,7 +74,7 @@ UNINSTRUMENTED static void plain_step(const volatile void *addr, unsigned size, 
 	UNINSTRUMENTED void harness_wrap_##kind##size(void *addr)                                  \
 	{                                                                                          \
 		void *pc = __builtin_return_address(0);                                            \
-		if (harness_sched_active() && !on_own_stack(addr))                                 \
+		if (harness_sched_configured && harness_sched_active() && !on_own_stack(addr))     \
 			plain_step(addr, size, write, pc);                                         \
 		__tsan_##kind##size##_pc(addr, pc);                                                \
 	}
