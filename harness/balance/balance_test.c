@@ -242,10 +242,9 @@ START_TEST(try_withdraw_contention)
 }
 END_TEST
 
-void balance_controlled_define(void); /* balance_controlled.c */
-
 void harness_define(void)
 {
+	void balance_controlled_define(void); /* balance_controlled.c */
 	HARNESS_ADD(single_thread, 5);
 	HARNESS_ADD(seed_two_threads, 10);
 	HARNESS_ADD(many_threads_net, 10);

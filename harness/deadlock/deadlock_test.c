@@ -489,10 +489,9 @@ START_TEST(audit_waits)
 }
 END_TEST
 
-void deadlock_controlled_define(void); /* deadlock_controlled.c */
-
 void harness_define(void)
 {
+	void deadlock_controlled_define(void); /* deadlock_controlled.c */
 	HARNESS_ADD(single_thread, 5);
 	HARNESS_ADD(conservation, 20);
 	HARNESS_ADD(no_deadlock, 20);

@@ -849,10 +849,9 @@ START_TEST(race_workout)
 }
 END_TEST
 
-void prodcons_controlled_define(void); /* prodcons_controlled.c */
-
 void harness_define(void)
 {
+	void prodcons_controlled_define(void); /* prodcons_controlled.c */
 	HARNESS_ADD(basics, 5);
 	HARNESS_ADD(capacity, 10);
 	HARNESS_ADD(exactly_once_in_order, 60);

@@ -988,10 +988,9 @@ START_TEST(prompt_wakeup)
 }
 END_TEST
 
-void semaphore_controlled_define(void); /* semaphore_controlled.c */
-
 void harness_define(void)
 {
+	void semaphore_controlled_define(void); /* semaphore_controlled.c */
 	HARNESS_ADD(basics, 10);
 	HARNESS_ADD(timedwait, 15);
 	HARNESS_ADD(post_wakes_waiters, 15);
