@@ -109,12 +109,13 @@ const char *pct_name(void);
 /* --- timeline (timeline.c) ------------------------------------------------ */
 
 /* Appends a step of thread `thread`: the student's code at `where` did
- * `what` (an operation, printf-style), with a value if has_value.  A plain
- * write's value is read at the next step (the store happens after the
- * point); pass the address and size as pending. */
+ * `what`, with a value if has_value. */
 void harness_timeline_add(unsigned thread, const void *where, const char *what, bool has_value,
                           long long value);
-void harness_timeline_pending(const volatile void *addr, unsigned size);
+/* The last step accessed size bytes at addr.  A write's value, if the step
+ * has none, is read at the next step (a plain store happens after the
+ * point). */
+void harness_timeline_access(const volatile void *addr, unsigned size, bool write);
 /* The value at addr, of a plain access of size bytes (1, 2, 4 or 8). */
 long long harness_timeline_read(const volatile void *addr, unsigned size);
 void harness_timeline_clear(void);

@@ -6,9 +6,11 @@
  * its own: the token's hand-over orders every access.  A step names the
  * student's code address, which the grader turns into file:line and the
  * line's text (PROTOCOL_STEP_MARK).  The report keeps to the steps that
- * matter: the last ones, at most RUN_SHOWN of any run of one thread's
- * steps, going back far enough to show at least two threads; nothing when
- * none of them is a step of the student's code.
+ * matter: the last ones, leaving out plain accesses to memory no other
+ * thread touches or nobody writes (loop bounds, a thread's own slice), at
+ * most RUN_SHOWN of any run of one thread's steps, going back far enough
+ * to show at least two threads; nothing when none of them is a step of the
+ * student's code.
  */
 #include "controlled.h"
 #include "harness.h"
@@ -23,9 +25,9 @@ enum { RING = 512, SHOWN = 16, RUN_SHOWN = 6, MOST_SHOWN = 32 };
 struct step {
 	const void *where;
 	long long value;
-	const volatile void *pending; /* a plain write: read its value later */
-	unsigned thread, pending_size;
-	bool has_value;
+	const volatile void *memory; /* a plain access's address, or NULL */
+	unsigned thread, size;
+	bool has_value, write, pending; /* pending: a write's value, read later */
 	char what[96];
 };
 
@@ -52,9 +54,9 @@ static void settle_pending(void)
 		return;
 	struct step *last = &ring[(total - 1) % RING];
 	if (last->pending) {
-		last->value = harness_timeline_read(last->pending, last->pending_size);
+		last->value = harness_timeline_read(last->memory, last->size);
 		last->has_value = true;
-		last->pending = NULL;
+		last->pending = false;
 	}
 }
 
@@ -73,16 +75,38 @@ void harness_timeline_add(unsigned thread, const void *where, const char *what, 
 	snprintf(s->what, sizeof s->what, "%s", what);
 	s->has_value = has_value;
 	s->value = value;
-	s->pending = NULL;
+	s->memory = NULL;
+	s->pending = false;
 }
 
-void harness_timeline_pending(const volatile void *addr, unsigned size)
+void harness_timeline_access(const volatile void *addr, unsigned size, bool write)
 {
 	if (total == 0)
 		return;
 	struct step *last = &ring[(total - 1) % RING];
-	last->pending = addr;
-	last->pending_size = size;
+	last->memory = addr;
+	last->size = size;
+	last->write = write;
+	last->pending = write && !last->has_value;
+}
+
+/* Whether step i of the ring matters: any step but a plain access; a
+ * plain access only to memory that another thread also accesses in the
+ * ring, and someone writes (not a loop bound every thread reads alone). */
+static bool matters(unsigned long i, unsigned long first)
+{
+	const struct step *s = &ring[i % RING];
+	if (!s->memory)
+		return true;
+	bool shared = false, written = s->write;
+	for (unsigned long k = first; k < total; k++) {
+		const struct step *t = &ring[k % RING];
+		if (t->memory != s->memory)
+			continue;
+		shared |= t->thread != s->thread;
+		written |= t->write;
+	}
+	return shared && written;
 }
 
 static void report_step(const struct step *s, unsigned skipped_before)
@@ -90,8 +114,8 @@ static void report_step(const struct step *s, unsigned skipped_before)
 	extern const char __executable_start[];
 	char at[64] = "", value[40] = "";
 	if (skipped_before)
-		harness_info("  T%u ... %u step%s of T%u alone, not shown", s->thread,
-		             skipped_before, HARNESS_PLURAL(skipped_before), s->thread);
+		harness_info("  ... %u step%s not shown", skipped_before,
+		             HARNESS_PLURAL(skipped_before));
 	if (s->where)
 		snprintf(at, sizeof at, PROTOCOL_STEP_MARK "%lx",
 		         (unsigned long)((const char *)s->where - __executable_start));
@@ -103,17 +127,51 @@ static void report_step(const struct step *s, unsigned skipped_before)
 	harness_info("  T%u %s   [%s%s]", s->thread, at, s->what, value);
 }
 
+/* Whether step i is a lost update: a write by a thread whose last access
+ * to that memory was a read, with a write of another thread in between. */
+static bool lost_update(unsigned long i, unsigned long first)
+{
+	const struct step *w = &ring[i % RING];
+	if (!w->memory || !w->write)
+		return false;
+	bool overwritten = false;
+	for (unsigned long k = i; k-- > first;) {
+		const struct step *t = &ring[k % RING];
+		if (t->memory != w->memory)
+			continue;
+		if (t->thread == w->thread)
+			return overwritten && !t->write;
+		overwritten |= t->write;
+	}
+	return false;
+}
+
+/* Where the account of the schedule ends: at the last lost update and the
+ * step after it, if there is one (what follows it only spreads the damage),
+ * else at the last step. */
+static unsigned long account_end(unsigned long first)
+{
+	for (unsigned long i = total; i-- > first;)
+		if (lost_update(i, first))
+			return i + 2 < total ? i + 2 : total;
+	return total;
+}
+
 void harness_timeline_report(const char *headline)
 {
 	settle_pending();
-	unsigned long first = total > RING ? total - RING : 0;
+	unsigned long first = total > RING ? total - RING : 0, end = account_end(first);
 	unsigned long chosen[MOST_SHOWN] = {0};
 	unsigned skipped[MOST_SHOWN] = {0};
 	unsigned shown = 0, run = 0, threads = 0, seen[2] = {0, 0};
-	for (unsigned long i = total; i-- > first && shown < MOST_SHOWN;) {
+	for (unsigned long i = end; i-- > first && shown < MOST_SHOWN;) {
 		const struct step *s = &ring[i % RING];
 		if (shown >= SHOWN && threads >= 2)
 			break;
+		if (!matters(i, first)) {
+			skipped[shown ? shown - 1 : 0] += shown > 0;
+			continue;
+		}
 		run = shown && ring[chosen[shown - 1] % RING].thread == s->thread ? run + 1 : 1;
 		if (run > RUN_SHOWN) {
 			skipped[shown - 1]++;
@@ -132,4 +190,7 @@ void harness_timeline_report(const char *headline)
 	harness_info("%s", headline);
 	for (unsigned k = shown; k-- > 0;)
 		report_step(&ring[chosen[k] % RING], skipped[k]);
+	if (end < total)
+		harness_info("  ... %lu later step%s not shown: the update above was lost",
+		             total - end, HARNESS_PLURAL(total - end));
 }

@@ -29,22 +29,25 @@ static bool before_atomic(void)
 	return false;
 }
 
-static void atomic_step(const void *where, const char *what, long long value)
+/* A step on the atomic object at a, of size bytes, which wrote it or not. */
+static void atomic_step(const void *where, const char *what, long long value,
+                        const volatile void *a, unsigned size, bool write)
 {
 	harness_timeline_add(harness_sched_thread(), where, what, true, value);
+	harness_timeline_access(a, size, write);
 }
 
 /* A read-modify-write: "atomic_fetch_add 5 (was 3)" -> 8. */
 static void rmw_step(const void *where, const char *op, long long operand, long long old,
-                     long long now)
+                     long long now, const volatile void *a, unsigned size)
 {
 	char what[96];
 	snprintf(what, sizeof what, "atomic_%s %lld (was %lld)", op, operand, old);
-	atomic_step(where, what, now);
+	atomic_step(where, what, now, a, size, true);
 }
 
 static void cas_step(const void *where, int ok, long long expected, long long found,
-                     long long desired)
+                     long long desired, const volatile void *a, unsigned size)
 {
 	char what[96];
 	if (ok)
@@ -53,7 +56,7 @@ static void cas_step(const void *where, int ok, long long expected, long long fo
 	else
 		snprintf(what, sizeof what, "atomic_compare_exchange fails: expected %lld, found",
 		         expected);
-	atomic_step(where, what, ok ? desired : found);
+	atomic_step(where, what, ok ? desired : found, a, size, ok);
 }
 
 #define WRAP_LOAD(bits)                                                                            \
@@ -65,7 +68,8 @@ static void cas_step(const void *where, int ok, long long expected, long long fo
 		bool shown = before_atomic();                                                      \
 		__tsan_atomic##bits r = __tsan_atomic##bits##_load(a, mo);                         \
 		if (shown)                                                                         \
-			atomic_step(__builtin_return_address(0), "atomic_load", r);                \
+			atomic_step(__builtin_return_address(0), "atomic_load", r, a, sizeof *a,   \
+			            false);                                                        \
 		return r;                                                                          \
 	}
 #define WRAP_STORE(bits)                                                                           \
@@ -77,7 +81,8 @@ static void cas_step(const void *where, int ok, long long expected, long long fo
 		bool shown = before_atomic();                                                      \
 		__tsan_atomic##bits##_store(a, v, mo);                                             \
 		if (shown)                                                                         \
-			atomic_step(__builtin_return_address(0), "atomic_store", v);               \
+			atomic_step(__builtin_return_address(0), "atomic_store", v, a, sizeof *a,  \
+			            true);                                                         \
 	}
 #define WRAP_RMW(bits, op, now)                                                                    \
 	__tsan_atomic##bits harness_wrap_atomic##bits##_##op(                                      \
@@ -88,7 +93,7 @@ static void cas_step(const void *where, int ok, long long expected, long long fo
 		bool shown = before_atomic();                                                      \
 		__tsan_atomic##bits old = __tsan_atomic##bits##_##op(a, v, mo);                    \
 		if (shown)                                                                         \
-			rmw_step(__builtin_return_address(0), #op, v, old, now);                   \
+			rmw_step(__builtin_return_address(0), #op, v, old, now, a, sizeof *a);     \
 		return old;                                                                        \
 	}
 #define WRAP_CAS(bits, kind)                                                                       \
@@ -103,7 +108,7 @@ static void cas_step(const void *where, int ok, long long expected, long long fo
 		__tsan_atomic##bits expected = *c;                                                 \
 		int ok = __tsan_atomic##bits##_compare_exchange_##kind(a, c, v, mo, fail_mo);      \
 		if (shown)                                                                         \
-			cas_step(__builtin_return_address(0), ok, expected, *c, v);                \
+			cas_step(__builtin_return_address(0), ok, expected, *c, v, a, sizeof *a);  \
 		return ok;                                                                         \
 	}
 #define WRAP_CAS_VAL(bits)                                                                         \
@@ -118,7 +123,7 @@ static void cas_step(const void *where, int ok, long long expected, long long fo
 		__tsan_atomic##bits old =                                                          \
 		    __tsan_atomic##bits##_compare_exchange_val(a, c, v, mo, fail_mo);              \
 		if (shown)                                                                         \
-			cas_step(__builtin_return_address(0), old == c, c, old, v);                \
+			cas_step(__builtin_return_address(0), old == c, c, old, v, a, sizeof *a);  \
 		return old;                                                                        \
 	}
 #define WRAP_ALL(bits)                                                                             \

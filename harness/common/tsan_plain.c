@@ -59,13 +59,9 @@ UNINSTRUMENTED static void plain_step(const volatile void *addr, unsigned size, 
 	    {"", "writes 1 byte", "writes 2 bytes", "", "writes 4 bytes", "", "", "",
 	     "writes 8 bytes"}};
 	harness_sched_point();
-	if (write) {
-		harness_timeline_add(harness_sched_thread(), where, what[1][size], false, 0);
-		harness_timeline_pending(addr, size);
-	} else {
-		harness_timeline_add(harness_sched_thread(), where, what[0][size], true,
-		                     harness_timeline_read(addr, size));
-	}
+	harness_timeline_add(harness_sched_thread(), where, what[write][size], !write,
+	                     write ? 0 : harness_timeline_read(addr, size));
+	harness_timeline_access(addr, size, write);
 }
 
 #define WRAP_PLAIN(kind, size, write)                                                              \

@@ -647,9 +647,11 @@ END_TEST
 
 void harness_define(void)
 {
+	void saturate_controlled_define(void); /* saturate_controlled.c */
 	HARNESS_ADD(known_answers_test, 20);
 	HARNESS_ADD(every_split, 20);
 	HARNESS_ADD(threads_used, 20);
 	HARNESS_ADD(speedup, 30);
 	HARNESS_ADD(balance, 30);
+	saturate_controlled_define();
 }
