@@ -8,7 +8,8 @@
  * line's text (PROTOCOL_STEP_MARK).  The report keeps to the steps that
  * matter: the last ones, leaving out plain accesses to memory no other
  * thread touches or nobody writes (loop bounds, a thread's own slice), at
- * most RUN_SHOWN of any run of one thread's steps, going back far enough
+ * most RUN_SHOWN memory accesses of any run of one thread's steps (all its
+ * synchronisation: wakeups, locks, signals), going back far enough
  * to show at least two threads; nothing when none of them is a step of the
  * student's code.
  */
@@ -20,7 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { RING = 512, SHOWN = 16, RUN_SHOWN = 6, MOST_SHOWN = 32 };
+enum { RING = 512, SHOWN = 20, RUN_SHOWN = 6, MOST_SHOWN = 32 };
 
 struct step {
 	const void *where;
@@ -172,7 +173,10 @@ void harness_timeline_report(const char *headline)
 			skipped[shown ? shown - 1 : 0] += shown > 0;
 			continue;
 		}
-		run = shown && ring[chosen[shown - 1] % RING].thread == s->thread ? run + 1 : 1;
+		/* A long run of one thread keeps its synchronisation (a wakeup,
+		 * a lock) and its last RUN_SHOWN accesses to memory. */
+		bool same = shown && ring[chosen[shown - 1] % RING].thread == s->thread;
+		run = same ? run + (s->memory != NULL) : s->memory != NULL;
 		if (run > RUN_SHOWN) {
 			skipped[shown - 1]++;
 			continue;
