@@ -1,6 +1,7 @@
 /*
  * controlled.h -- the controlled scheduling mode, shared by the common harness
- * files (not by exercise harnesses).  README.md "Controlled schedules".
+ * files (not by exercise harnesses).  harness/README.md "Controlled
+ * schedules".
  *
  * While a schedule is armed (harness_sched_begin), the threads started by
  * harness_run_threads() and every thread those create through the
@@ -31,8 +32,8 @@
 
 /* --- the run of one schedule (scheduler.c) ---------------------------- */
 
-/* Arms schedule number `schedule` of the run's seed; `spurious` lets
- * condition waits wake without a signal (POSIX allows it of every wait). */
+/* Arms schedule number `schedule` of the run's seed; the threads started
+ * from now on are controlled, until harness_sched_end. */
 void harness_sched_begin(unsigned schedule);
 /* Disarms it once every controlled thread has ended; how many steps it
  * took, and whether it fell back to free running (why in *why). */
@@ -43,8 +44,6 @@ unsigned long harness_sched_end(bool *fell_back, const char **why);
 extern bool harness_sched_configured;
 /* Whether a schedule is armed and the calling thread is controlled. */
 bool harness_sched_active(void);
-/* The schedule in force, or SCHED_NONE. */
-unsigned harness_sched_number(void);
 /* The calling thread's timeline name (1-based), or 0 if not controlled. */
 unsigned harness_sched_thread(void);
 

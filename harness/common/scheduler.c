@@ -37,11 +37,6 @@ unsigned harness_sched_thread(void)
 	return sched_my_slot == SCHED_NONE ? 0 : sched_my_slot + 1;
 }
 
-unsigned harness_sched_number(void)
-{
-	return sched.schedule;
-}
-
 void harness_sched_begin(unsigned schedule)
 {
 	pthread_mutex_lock(&sched.lock);
