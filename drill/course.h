@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-enum { COURSE_MAX = 32, CHECK_COUNT = CHECK_RULES + 1 };
+enum { COURSE_MAX = 32 };
 extern const char *course[COURSE_MAX]; /* the names, in course order */
 extern int course_count;               /* how many there are */
 

@@ -9,6 +9,7 @@
  */
 #include "grading.h"
 
+#include "rubric.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -21,11 +22,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The slow phase grades the functional tests again, unseen: the points of
- * the other checks count as far as those pass (grader/grade.c), and the
- * grader is the one authority on that too. */
-static const char *const phase_checks[] = {
-    [PHASE_FAST] = "build,functional", [PHASE_SLOW] = "functional,tsan,helgrind,timing,rules"};
+/* The checks of a phase, for --checks: the fast one is build and
+ * functional, the slow one every other kind.  The slow phase grades the
+ * functional tests again, unseen: the points of the other checks count as
+ * far as those pass (grader/grade.c), and the grader is the one authority
+ * on that too. */
+static void phase_checks(enum grading_phase phase, char *list, size_t len)
+{
+	list[0] = '\0';
+	for (int k = 0; k < CHECK_COUNT; k++) {
+		bool fast = k == CHECK_BUILD || k == CHECK_FUNCTIONAL;
+		if (phase == PHASE_FAST ? fast : k != CHECK_BUILD)
+			snprintf(list + strlen(list), len - strlen(list), "%s%s",
+			         list[0] ? "," : "", check_name((enum check_kind)k));
+	}
+}
 
 static char *error_file(const struct grading *g)
 {
@@ -47,6 +58,8 @@ static _Noreturn void exec_grader(const struct grading *g, int stream, enum grad
 	dup2(null, 1);
 	dup2(err >= 0 ? err : null, 2);
 	char *work = path_join(g->root, "build/drill-run");
+	char checks[160];
+	phase_checks(phase, checks, sizeof checks);
 	char *argv[] = {(char *)g->grader,
 	                "--root",
 	                (char *)g->root,
@@ -55,7 +68,7 @@ static _Noreturn void exec_grader(const struct grading *g, int stream, enum grad
 	                "--work",
 	                work,
 	                "--checks",
-	                (char *)phase_checks[phase],
+	                checks,
 	                "--stream",
 	                "/dev/fd/3",
 	                (char *)g->exercise,

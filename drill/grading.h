@@ -2,7 +2,7 @@
  * grading.h -- one grading of the student's file, run by the grader as a
  * child process in two phases: the fast checks (build, functional) first,
  * so a verdict is on screen within about a second, then the slow ones
- * (tsan, helgrind, timing, rules).  Verdicts arrive one by one on the
+ * (every other kind of check).  Verdicts arrive one by one on the
  * grader's --stream pipe and are shown as they come.
  */
 #ifndef DRILL_GRADING_H

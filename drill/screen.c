@@ -67,7 +67,7 @@ static void header(const struct screen *s, struct text *out)
 		text_printf(out, "%s%s%s\n", BOLD, s->banner, RESET);
 	text_printf(out, "%sdrill: %s%s (exercise %d of %d), editing %s\n", BOLD,
 	            course[s->exercise], RESET, s->exercise + 1, course_count, s->file);
-	for (int c = CHECK_BUILD; c <= CHECK_RULES; c++)
+	for (int c = 0; c < CHECK_COUNT; c++)
 		if (s->tests[c] > 0)
 			check_row(s, (enum check_kind)c, out);
 }

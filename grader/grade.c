@@ -8,7 +8,7 @@
  * them down.  This file only joins them, and applies the rule that points
  * for how the code works count only as far as it works:
  *
- *   a tsan, helgrind, timing or rules test earns its points times the
+ *   a tsan, helgrind, memcheck, timing or rules test earns its points times the
  *   share of the exercise's functional points the submission earned.
  *
  * So a file that does nothing earns no points for doing nothing racelessly.
@@ -31,13 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Whether a check's points depend on the functional share. */
-static bool weighed_by_function(enum check_kind check)
-{
-	return check == CHECK_TSAN || check == CHECK_HELGRIND || check == CHECK_TIMING ||
-	       check == CHECK_RULES;
-}
 
 /* One exercise's grading as the scheduler's callbacks see it. */
 struct grade_state {
@@ -148,7 +141,8 @@ static void add_pointers(const struct graded_exercise *g, const struct rubric_te
 /* The points a passed test earns under the rule atop this file. */
 static double earned(struct grade_state *e, const struct rubric_test *t, struct text *why)
 {
-	if (!weighed_by_function(t->check) || !e->functional_graded || e->functional_points <= 0)
+	if (!check_weighed_by_function(t->check) || !e->functional_graded ||
+	    e->functional_points <= 0)
 		return t->points;
 	double share = e->functional_earned / e->functional_points;
 	if (share >= 1)
@@ -195,12 +189,10 @@ static void done(void *context, size_t index, struct pool_job *job)
 }
 
 /* A rubric the grader can apply: every harness test it names exists (a
- * typo is the instructor's to fix, not a student's lost points), and its
- * functional tests come before the checks they weigh. */
+ * typo is the instructor's to fix, not a student's lost points). */
 static int check_rubric(const struct graded_exercise *g, const struct rubric *rubric, char *err,
                         size_t errlen)
 {
-	bool weighed_seen = false;
 	for (size_t i = 0; i < rubric->count; i++) {
 		const struct rubric_test *t = &rubric->tests[i];
 		if (t->test && !graded_find_test(g, t->test)) {
@@ -208,14 +200,6 @@ static int check_rubric(const struct graded_exercise *g, const struct rubric *ru
 			         "harness/%s/rubric.json: \"%s\" runs test \"%s\", which "
 			         "harness/%s/ does not define (see " PROTOCOL_LIST_FLAG ")",
 			         g->exercise, t->name, t->test, g->exercise);
-			return -1;
-		}
-		weighed_seen |= weighed_by_function(t->check);
-		if (weighed_seen && t->check == CHECK_FUNCTIONAL) {
-			snprintf(err, errlen,
-			         "harness/%s/rubric.json: \"%s\" is a functional test listed after "
-			         "checks its share weighs: list every functional test first",
-			         g->exercise, t->name);
 			return -1;
 		}
 	}

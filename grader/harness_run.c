@@ -9,25 +9,22 @@
 #include "harness_run.h"
 
 #include "jobuid.h"
+#include "memcheck.h"
+#include "run_limits.h"
 #include "runlogs.h"
 #include "symbolize.h"
 #include "text.h"
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
-enum { OUTPUT_CAP = 64 * 1024 };
-
 /* Exit statuses that say the tool found errors, whatever became of its log:
  * the run owns its folder, so it could remove the log. */
-enum { TSAN_EXIT = 66, HELGRIND_EXIT = 99 };
-
-/* Address space for runs without ThreadSanitizer: enough for any honest
- * harness run, natively or under Valgrind. */
-#define NATIVE_MEMORY_LIMIT (4UL << 30)
+enum { TSAN_EXIT = 66, VALGRIND_EXIT = 99 };
 
 const struct harness_test *graded_find_test(const struct graded_exercise *g, const char *name)
 {
@@ -64,7 +61,7 @@ int harness_list(struct graded_exercise *g, char *err, size_t errlen)
 /* How much longer a run may take in each tool than natively. */
 static double tool_factor(const struct rubric_test *t)
 {
-	if (t->check == CHECK_HELGRIND)
+	if (t->check == CHECK_HELGRIND || t->check == CHECK_MEMCHECK)
 		return 8;
 	return t->variant == VARIANT_TSAN ? 4 : 1;
 }
@@ -122,9 +119,9 @@ static void run_environment(const char *home, const char *run_dir, char *env[])
 	env[n++] = text_format(
 	    "TSAN_OPTIONS=log_path=%s/tsan symbolize=0 halt_on_error=0 report_signal_unsafe=1 "
 	    "second_deadlock_stack=1 detect_deadlocks=1 history_size=4 report_thread_leaks=0 "
-	    "max_allocation_size_mb=2048 allocator_may_return_null=1 hard_rss_limit_mb=3072 "
+	    "max_allocation_size_mb=%d allocator_may_return_null=1 hard_rss_limit_mb=%d "
 	    "atexit_sleep_ms=0 exitcode=%d",
-	    run_dir, TSAN_EXIT);
+	    run_dir, LIMIT_TSAN_ALLOCATION_MB, LIMIT_TSAN_RSS_MB, TSAN_EXIT);
 	env[n] = NULL;
 }
 
@@ -134,14 +131,17 @@ static void free_strings(char *strings[])
 		free(*s);
 }
 
-/* argv for Helgrind: Valgrind's options, the rubric's, then the binary. */
-static void helgrind_argv(const struct graded_exercise *g, const struct rubric_test *t,
+/* argv for Valgrind (Helgrind or Memcheck): Valgrind's options, the tool's,
+ * the rubric's, then the binary.  The log goes to TOOL.PID in the run
+ * folder, one per process. */
+static void valgrind_argv(const struct graded_exercise *g, const struct rubric_test *t,
                           const char *binary, const char *run_dir, char *argv[], size_t max)
 {
+	const char *tool = check_name(t->check);
 	size_t n = 0;
 	argv[n++] = text_format("valgrind");
-	argv[n++] = text_format("--tool=helgrind");
-	argv[n++] = text_format("--error-exitcode=%d", HELGRIND_EXIT);
+	argv[n++] = text_format("--tool=%s", tool);
+	argv[n++] = text_format("--error-exitcode=%d", VALGRIND_EXIT);
 	/* no ~/.valgrindrc, ./.valgrindrc or $VALGRIND_OPTS */
 	argv[n++] = text_format("--command-line-only=yes");
 	argv[n++] = text_format("--fullpath-after=");
@@ -150,8 +150,12 @@ static void helgrind_argv(const struct graded_exercise *g, const struct rubric_t
 	 * thread can starve the others for seconds (a test that waits for its
 	 * threads to overlap then hangs). */
 	argv[n++] = text_format("--fair-sched=yes");
-	argv[n++] = text_format("--log-file=%s/helgrind.%%p", run_dir);
-	argv[n++] = text_format("--suppressions=%s/%s/helgrind.supp", g->cfg->work, g->exercise);
+	argv[n++] = text_format("--log-file=%s/%s.%%p", run_dir, tool);
+	if (t->check == CHECK_HELGRIND)
+		argv[n++] =
+		    text_format("--suppressions=%s/%s/helgrind.supp", g->cfg->work, g->exercise);
+	else
+		n = memcheck_options(argv, n);
 	for (char **o = t->valgrind; o && *o && n < max - 2; o++)
 		argv[n++] = text_format("%s", *o);
 	argv[n++] = text_format("%s", binary);
@@ -176,8 +180,9 @@ void harness_run_test(const struct graded_exercise *g, const struct rubric_test 
 	char *env[12];
 	run_environment(g->home, run_dir, env);
 	char *argv[32];
-	if (t->check == CHECK_HELGRIND)
-		helgrind_argv(g, t, binary, run_dir, argv, sizeof argv / sizeof argv[0]);
+	bool valgrind = t->check == CHECK_HELGRIND || t->check == CHECK_MEMCHECK;
+	if (valgrind)
+		valgrind_argv(g, t, binary, run_dir, argv, sizeof argv / sizeof argv[0]);
 	else
 		argv[0] = text_format("%s", binary), argv[1] = NULL;
 	/* ThreadSanitizer reserves terabytes of address space: its own limits
@@ -191,11 +196,11 @@ void harness_run_test(const struct graded_exercise *g, const struct rubric_test 
 	    .argv = argv,
 	    .readable = readable,
 	    .writable = writable,
-	    .memory_limit = t->variant != VARIANT_TSAN ? NATIVE_MEMORY_LIMIT : 0,
+	    .memory_limit = t->variant != VARIANT_TSAN ? LIMIT_ADDRESS_SPACE_BYTES : 0,
 	    .env = env,
 	    .cwd = run_dir,
 	    .timeout = h->seconds * stretch(t, h) + 5,
-	    .output_cap = OUTPUT_CAP,
+	    .output_cap = LIMIT_OUTPUT_BYTES,
 	    .verdict_channel = true,
 	    .config = config,
 	    .limit_resources = true,
@@ -209,14 +214,14 @@ void harness_run_test(const struct graded_exercise *g, const struct rubric_test 
 		char *log = runlogs_read(run_dir, "tsan", uid, &notes);
 		out->tool_log = tsan_symbolize(log, binary);
 		free(log);
-	} else if (t->check == CHECK_HELGRIND)
-		out->tool_log = runlogs_read(run_dir, "helgrind", uid, &notes);
+	} else if (valgrind)
+		out->tool_log = runlogs_read(run_dir, check_name(t->check), uid, &notes);
 	else
 		out->tool_log = text_format("%s", "");
 	out->log_notes = text_take(&notes);
-	int tool_exit = t->check == CHECK_TSAN ? TSAN_EXIT : HELGRIND_EXIT;
-	out->tool_found_errors = (t->check == CHECK_TSAN || t->check == CHECK_HELGRIND) &&
-	                         out->result.exited && out->result.exit_code == tool_exit;
+	int tool_exit = t->check == CHECK_TSAN ? TSAN_EXIT : VALGRIND_EXIT;
+	out->tool_found_errors = (t->check == CHECK_TSAN || valgrind) && out->result.exited &&
+	                         out->result.exit_code == tool_exit;
 	explicit_bzero(key, sizeof key);
 	explicit_bzero(config, strlen(config));
 	free(config);

@@ -24,8 +24,8 @@ struct harness_run {
 };
 
 /* Runs test h for rubric test t in run_dir (which exists, is empty and
- * belongs to the run's user): under Valgrind for a helgrind check, in t's
- * build otherwise, with a fresh key.  Never fails: a run that could not
+ * belongs to the run's user): under Valgrind for a helgrind or memcheck
+ * check, in t's build otherwise, with a fresh key.  Never fails: a run that could not
  * start says so in out->result. */
 void harness_run_test(const struct graded_exercise *g, const struct rubric_test *t,
                       const struct harness_test *h, const char *run_dir, struct harness_run *out);

@@ -10,6 +10,7 @@
 #include "landlock.h"
 #include "pool.h"
 #include "run.h"
+#include "run_limits.h"
 #include "seccomp_probe.h"
 
 #include <limits.h>
@@ -61,13 +62,17 @@ static void job_users(const struct grader_config *cfg, char *text, size_t len)
  * its own (jobuid.c); says what is in force. */
 void isolation_choose(struct grader_config *cfg, char *isolation, size_t len)
 {
-	const char *base = "every build checked, only the rubric's calls, only the header's "
-	                   "globals; the run's key on a pipe closed before student code; "
-	                   "one process group per run under a subreaper keeper; time limits; "
-	                   "output capped at 64 KiB; no core files; files up to 64 MiB; "
-	                   "memory limited to 4 GiB (3 GiB under ThreadSanitizer); "
-	                   "fresh run folders (a new random one per run, removed after it; "
-	                   "HOME empty and read-only)";
+	char base[640];
+	snprintf(base, sizeof base,
+	         "every build checked, only the rubric's calls, only the header's "
+	         "globals; the run's key on a pipe closed before student code; "
+	         "one process group per run under a subreaper keeper; time limits; "
+	         "output capped at %lu KiB; no core files; files up to %lu MiB; "
+	         "memory limited to %lu GiB (%d GiB under ThreadSanitizer); "
+	         "fresh run folders (a new random one per run, removed after it; "
+	         "HOME empty and read-only)",
+	         LIMIT_OUTPUT_BYTES >> 10, LIMIT_FILE_BYTES >> 20, LIMIT_ADDRESS_SPACE_BYTES >> 30,
+	         LIMIT_TSAN_RSS_MB / 1024);
 	struct passwd *nobody = geteuid() == 0 ? getpwnam("nobody") : NULL;
 	if (geteuid() != 0) {
 		snprintf(isolation, len,
@@ -89,8 +94,8 @@ void isolation_choose(struct grader_config *cfg, char *isolation, size_t len)
 		char per_job[160];
 		job_users(cfg, per_job, sizeof per_job);
 		snprintf(isolation, len,
-		         "%s; submissions run as user nobody, at most %d processes; %s", base, 4096,
-		         per_job);
+		         "%s; submissions run as user nobody, at most %d processes; %s", base,
+		         LIMIT_PROCESSES, per_job);
 	}
 	/* The kernel's layers (Landlock, seccomp), each with a WARNING if absent. */
 	char landlock[256], seccomp[256];

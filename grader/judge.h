@@ -13,7 +13,9 @@
 
 /* Whether run passed check t, from what the harness and the tool observed:
  *   functional, timing: the harness's pass record (and its end record);
- *   tsan, helgrind: no report from the tool, and the run reached its end.
+ *   tsan, helgrind: no report from the tool, and the run reached its end;
+ *   memcheck: no report of Memcheck's in the student's file, the test
+ *   passed, and the main process's log is whole.
  * Appends the evidence (addresses symbolized) to why, pass or fail. */
 bool judge_run(const struct graded_exercise *g, const struct rubric_test *t,
                const struct harness_run *run, struct text *why);

@@ -16,6 +16,7 @@
 
 #include "landlock.h"
 #include "protocol.h"
+#include "run_limits.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -33,8 +34,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-enum { SANDBOX_PROCESSES = 4096 };
 
 static void keeper_tell(int fd, struct keeper_report report)
 {
@@ -112,26 +111,32 @@ int keeper_sweep_children(void)
 	return killed;
 }
 
-static void set_limit(int resource, rlim_t value)
+/* Sets both limits to value, or to the hard limit when that is lower (a
+ * stricter limit already in force stays).  False if the kernel refuses: the run must not start
+ * without its limits. */
+static bool set_limit(int resource, rlim_t value)
 {
-	struct rlimit limit = {value, value};
-	setrlimit(resource, &limit);
+	struct rlimit limit;
+	if (getrlimit(resource, &limit) != 0)
+		return false;
+	if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < value)
+		value = limit.rlim_max;
+	limit = (struct rlimit){value, value};
+	return setrlimit(resource, &limit) == 0;
 }
 
 /* In the command's process, before exec.  Returns false if it could not
- * become the sandbox user (then it must not run at all). */
+ * set a limit or become the sandbox user (then it must not run at all). */
 static bool apply_limits(const struct run_spec *spec)
 {
-	set_limit(RLIMIT_CORE, 0);
-	set_limit(RLIMIT_FSIZE, 64UL << 20);
-	/* CPU seconds: every core busy for the whole time limit, and some. */
-	set_limit(RLIMIT_CPU, (rlim_t)(spec->timeout * 4 + 10));
-	if (spec->memory_limit)
-		set_limit(RLIMIT_AS, spec->memory_limit);
+	if (!set_limit(RLIMIT_CORE, 0) || !set_limit(RLIMIT_FSIZE, LIMIT_FILE_BYTES) ||
+	    !set_limit(RLIMIT_CPU, (rlim_t)LIMIT_CPU_SECONDS(spec->timeout)) ||
+	    (spec->memory_limit && !set_limit(RLIMIT_AS, spec->memory_limit)))
+		return false;
 	if (sandbox_uid == 0)
 		return true;
-	set_limit(RLIMIT_NPROC, SANDBOX_PROCESSES);
-	return setgroups(0, NULL) == 0 && setgid(sandbox_gid) == 0 && setuid(sandbox_uid) == 0;
+	return set_limit(RLIMIT_NPROC, LIMIT_PROCESSES) && setgroups(0, NULL) == 0 &&
+	       setgid(sandbox_gid) == 0 && setuid(sandbox_uid) == 0;
 }
 
 /* In the command's process: wire the descriptors and exec. */
@@ -163,7 +168,8 @@ static _Noreturn void exec_command(const struct run_spec *spec, int out_fd, int 
 			close(fd);
 
 	if (spec->limit_resources && !apply_limits(spec)) {
-		dprintf(STDOUT_FILENO, "grader: cannot switch to the sandbox user: %s\n",
+		dprintf(STDOUT_FILENO,
+		        "grader: cannot apply the run's limits or switch to the sandbox user: %s\n",
 		        strerror(errno));
 		_exit(127);
 	}

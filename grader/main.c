@@ -94,7 +94,7 @@ static unsigned parse_checks(const char *list)
 	char *copy = xstrdup(list);
 	for (char *word = strtok(copy, ","); word; word = strtok(NULL, ",")) {
 		unsigned bit = 0;
-		for (int k = CHECK_BUILD; k <= CHECK_RULES; k++)
+		for (int k = 0; k < CHECK_COUNT; k++)
 			if (strcmp(word, check_name((enum check_kind)k)) == 0)
 				bit = 1u << k;
 		if (!bit) {
@@ -245,10 +245,8 @@ int main(int argc, char **argv)
 		case 'c':
 			cfg.checks = parse_checks(optarg);
 			if (!cfg.checks) {
-				fprintf(stderr,
-				        "grader: --checks takes names among build, functional, "
-				        "tsan, helgrind, timing, rules, not '%s'\n",
-				        optarg);
+				fprintf(stderr, "grader: --checks takes names among %s, not '%s'\n",
+				        check_names_listed(), optarg);
 				return 2;
 			}
 			break;

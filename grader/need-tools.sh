@@ -11,7 +11,7 @@ need() { # need TEST PACKAGE WHAT
 }
 need "command -v gcc" build-essential "the C compiler gcc"
 need "command -v clang" clang "clang (for ThreadSanitizer)"
-need "command -v valgrind" valgrind "valgrind (for Helgrind)"
+need "command -v valgrind" valgrind "valgrind (for Helgrind and Memcheck)"
 need "command -v objcopy && command -v nm" binutils "objcopy and nm"
 need "command -v pkg-config" pkg-config "pkg-config"
 need "pkg-config --exists check" "check libsubunit-dev" "the Check unit test library"

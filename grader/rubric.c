@@ -16,14 +16,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const check_names[] = {"build",    "functional", "tsan",
-                                          "helgrind", "timing",     "rules"};
+static const char *const check_names[CHECK_COUNT] = {"build",    "functional", "tsan", "helgrind",
+                                                     "memcheck", "timing",     "rules"};
 static const char *const variant_names[] = {"debug", "fast", "tsan"};
 
 const char *check_name(enum check_kind check)
 {
 	return check_names[check];
 }
+bool check_weighed_by_function(enum check_kind check)
+{
+	return check != CHECK_BUILD && check != CHECK_FUNCTIONAL;
+}
+
+const char *check_names_listed(void)
+{
+	static char listed[128];
+	if (!listed[0])
+		for (int k = 0; k < CHECK_COUNT; k++)
+			snprintf(listed + strlen(listed), sizeof listed - strlen(listed), "%s%s",
+			         k ? ", " : "", check_names[k]);
+	return listed;
+}
+
 const char *variant_name(enum variant variant)
 {
 	return variant_names[variant];
@@ -103,12 +118,10 @@ static int read_test(const char *path, size_t i, json_t *entry, struct rubric_te
 	t->name = copy_string(entry, "name");
 	if (!t->name)
 		return fail(err, errlen, "%s: tests[%zu] has no \"name\"", path, i);
-	int kind = check ? lookup(check, check_names, 6) : -1;
+	int kind = check ? lookup(check, check_names, CHECK_COUNT) : -1;
 	if (kind < 0)
-		return fail(err, errlen,
-		            "%s: test \"%s\": \"check\" must be one of build, functional, tsan, "
-		            "helgrind, timing, rules",
-		            path, t->name);
+		return fail(err, errlen, "%s: test \"%s\": \"check\" must be one of %s", path,
+		            t->name, check_names_listed());
 	t->check = (enum check_kind)kind;
 	json_t *points = json_object_get(entry, "points");
 	if (!json_is_number(points) || json_number_value(points) < 0)
@@ -149,6 +162,22 @@ static int read_test(const char *path, size_t i, json_t *entry, struct rubric_te
 	t->forbid_why = copy_string(entry, "forbid_why");
 	t->require_why = copy_string(entry, "require_why");
 	return read_visibility(path, entry, t, err, errlen);
+}
+
+/* The functional tests come before the checks their share weighs: the
+ * share must be known when those are scored. */
+static int check_order(const char *path, const struct rubric *r, char *err, size_t errlen)
+{
+	bool weighed_seen = false;
+	for (size_t i = 0; i < r->count; i++) {
+		weighed_seen |= check_weighed_by_function(r->tests[i].check);
+		if (weighed_seen && r->tests[i].check == CHECK_FUNCTIONAL)
+			return fail(err, errlen,
+			            "%s: \"%s\" is a functional test listed after checks its share "
+			            "weighs: list every functional test first",
+			            path, r->tests[i].name);
+	}
+	return 0;
 }
 
 /* The top-level "allow": a non-empty array of non-empty shell patterns. */
@@ -196,6 +225,8 @@ int rubric_load(const char *path, struct rubric *r, char *err, size_t errlen)
 	}
 	for (size_t i = 0; i < r->count && rc == 0; i++)
 		rc = read_test(path, i, json_array_get(tests, i), &r->tests[i], err, errlen);
+	if (rc == 0)
+		rc = check_order(path, r, err, errlen);
 	if (rc == 0)
 		rc = read_allow(path, root, r, err, errlen);
 out:

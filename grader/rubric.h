@@ -7,6 +7,7 @@
 #ifndef GRADER_RUBRIC_H
 #define GRADER_RUBRIC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum check_kind {
@@ -14,8 +15,10 @@ enum check_kind {
 	CHECK_FUNCTIONAL,
 	CHECK_TSAN,
 	CHECK_HELGRIND,
+	CHECK_MEMCHECK,
 	CHECK_TIMING,
-	CHECK_RULES
+	CHECK_RULES,
+	CHECK_COUNT /* how many kinds there are: the one place that says so */
 };
 enum variant { VARIANT_DEBUG, VARIANT_FAST, VARIANT_TSAN, VARIANT_COUNT };
 
@@ -33,7 +36,7 @@ struct rubric_test {
 	char *readme;             /* anchor in the exercise README, or NULL */
 	char **forbid, **require; /* rules: symbol patterns, NULL-terminated */
 	char **forbid_source;     /* rules: identifier patterns in the student's lines */
-	char **valgrind;          /* extra Valgrind options for a helgrind check */
+	char **valgrind;          /* extra Valgrind options for a helgrind or memcheck check */
 	char *forbid_why, *require_why;
 	char *visibility; /* Gradescope's: hidden, after_due_date, after_published,
 	                     visible; NULL: Gradescope's default (visible) */
@@ -61,6 +64,12 @@ int rubric_load_exercise(const char *root, const char *exercise, struct rubric *
 void rubric_free(struct rubric *rubric);
 
 const char *check_name(enum check_kind check);
+/* Whether a check's points count times the share of the functional points
+ * earned (grade.c): tsan, helgrind, memcheck, timing, rules.  rubric_load
+ * refuses a functional test listed after one of these. */
+bool check_weighed_by_function(enum check_kind check);
+/* The kinds' names, in order, comma-separated ("build, functional, ..."). */
+const char *check_names_listed(void);
 const char *variant_name(enum variant variant);
 
 #endif

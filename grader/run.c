@@ -195,6 +195,7 @@ void run_command(const struct run_spec *spec, struct run_result *r)
 		r->leftover_processes = keeper_sweep_children();
 
 	r->started = keeper > 0 && command_pid > 0;
+	r->pid = (int)command_pid;
 	r->seconds = monotonic_now() - start;
 	int swept = r->leftover_processes;
 	if (ended)

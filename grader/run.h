@@ -29,6 +29,7 @@ struct run_spec {
 
 struct run_result {
 	bool started; /* false: could not even start (see output) */
+	int pid;      /* the command's process id, as its tools name it in logs */
 	bool exited;  /* ended with exit(); status in exit_code */
 	int exit_code;
 	int signal;     /* killed by this signal (0: none) */

@@ -16,6 +16,8 @@ out="$root/build/tests"
 work=$(mktemp -d "${TMPDIR:-/tmp}/drill-test.XXXXXX")
 socket="$work/tmux.0"
 sessions=0
+# The course's length, from the one exercise list.
+exercises=$(grep -cv '^#\|^$' "$root/exercises/course.list")
 mkdir -p "$out"
 
 cleanup() {
@@ -85,14 +87,14 @@ now_ms() {
 
 echo "drill_tmux: a failing exercise (the stub)"
 start_drill
-wait_for "^drill: balance \(exercise 1 of 6\)" 10
+wait_for "^drill: balance \(exercise 1 of $exercises\)" 10
 wait_for "all checks in" 90
 expect_screen "^  build +PASS"
 expect_screen "^  rules +FAIL"
 expect_screen "^First failure \((functional|tsan)\)"
 expect_screen "seed [0-9]+: reproduce with make grade EX=balance SEED="
 expect_screen "see exercises/balance/README.md#"
-expect_screen "^Progress: 0 of 6 exercises done; balance [0-9]+/100"
+expect_screen "^Progress: 0 of $exercises exercises done; balance [0-9]+/100"
 screen | grep -q "$(printf '\033')" && fail "colour codes on screen despite NO_COLOR"
 screen >"$out/drill-failing.txt"
 
@@ -115,7 +117,7 @@ screen | grep -Eq "hint 2 of [0-9]+" && fail "the hint stayed on screen after a 
 wait_for "balance: full marks \(100/100\)! On to deadlock in 3 s" 90
 expect_screen "^  tsan +PASS +15/15"
 screen >"$out/drill-passing.txt"
-wait_for "^drill: deadlock \(exercise 2 of 6\)" 10
+wait_for "^drill: deadlock \(exercise 2 of $exercises\)" 10
 expect_screen "balance: full marks \(100/100\)! Now: deadlock."
 grep -q "^balance done 100 100 2$" "$project/.progress" ||
 	fail ".progress does not say balance is done with 2 hints seen: $(cat "$project/.progress")"
@@ -134,7 +136,7 @@ cmp -s "$project/$backup" solutions/balance/balance.c || fail "no backup of the 
 echo "drill_tmux: polling fallback (DRILL_POLL=1), after deleting .progress"
 rm "$project/.progress"
 start_drill DRILL_POLL=1
-wait_for "^drill: balance \(exercise 1 of 6\)" 10
+wait_for "^drill: balance \(exercise 1 of $exercises\)" 10
 wait_for "all checks in" 90
 expect_screen "^  rules +FAIL"
 cp solutions/balance/balance.c "$file"
@@ -144,7 +146,7 @@ wait_for "^drill-exited" 5
 
 echo "drill_tmux: not a terminal"
 timeout -s TERM 6 "$drill" --root "$project" </dev/null >"$work/plain.txt" 2>&1 || true
-grep -q "^drill: balance (exercise 1 of 6)" "$work/plain.txt" || fail "no screen on a pipe"
+grep -q "^drill: balance (exercise 1 of $exercises)" "$work/plain.txt" || fail "no screen on a pipe"
 grep -q "$(printf '\033')" "$work/plain.txt" && fail "escape codes written to a pipe"
 grep -q "^Bye" "$work/plain.txt" || fail "SIGTERM did not end drill mode cleanly"
 echo "drill_tmux: all passed"

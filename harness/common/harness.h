@@ -23,6 +23,7 @@
 
 #include <check.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -184,5 +185,76 @@ const char *harness_lock_name(const void *mutex);
 /* Prints a code address of the student's object as "addr:0x..." so the
  * grader can turn it into file:line with the binary's debug information. */
 void harness_describe_address(const void *addr, char *buf, size_t len);
+
+/* --- toolkit (toolkit.c): waiting, background calls, measuring ---------- */
+
+/* Limits below are native seconds, stretched by harness_slowdown(). */
+
+/* Polls done(arg) every millisecond until it is true (returns true) or
+ * `seconds` pass (returns done's last answer). */
+bool harness_wait_until(bool (*done)(void *arg), void *arg, double seconds);
+/* harness_wait_until for "*counter has reached target". */
+bool harness_wait_count(atomic_uint *counter, unsigned target, double seconds);
+
+/* Starts fn(arg) on a detached thread with a harness number of its own
+ * (harness_adopt_thread); the test may leave it blocked for good. */
+void harness_start_detached(void *(*fn)(void *), void *arg);
+
+/* n calls fn(arg), each on a detached thread, counted as they start and
+ * return.  *b must live until every call has returned (or the process
+ * ends: a call may stay blocked).  Tests see whether the student's calls
+ * block (none returned after a pause) and whether they return once
+ * released (harness_background_wait). */
+struct harness_background {
+	atomic_uint started, returned;
+	void (*fn)(void *arg);
+	void *arg;
+};
+void harness_background_start(struct harness_background *b, unsigned n, void (*fn)(void *arg),
+                              void *arg);
+unsigned harness_background_returned(struct harness_background *b);
+/* Waits until `returned` calls have returned; false when `seconds` pass first. */
+bool harness_background_wait(struct harness_background *b, unsigned returned, double seconds);
+
+/* Runs fn(arg) on a thread of its own and waits at most `seconds` for it:
+ * true if it returned, false if it is still running (it is left to run). */
+bool harness_run_within(void (*fn)(void *arg), void *arg, double seconds);
+
+/* The calling thread's CPU time, and another thread's (-1 if unknown). */
+double harness_thread_cpu_time(void);
+double harness_cpu_time_of(pthread_t thread);
+
+/* Sleeps `seconds` (native, not stretched) and returns the CPU time the
+ * rest of the process used meanwhile: near 0 when the student's threads
+ * truly wait, about seconds * busy threads when they spin. */
+double harness_cpu_while_idle(double seconds);
+
+/* One timed run: wall time, and the CPU time of the whole process. */
+struct harness_timing {
+	double wall, cpu;
+};
+struct harness_timing harness_time(void (*fn)(void *arg), void *arg);
+/* fn on the calling thread alone with every signal blocked, its CPU time
+ * the thread's own: a serial yardstick that neither other processes' load
+ * nor a handler the submission left behind can stretch. */
+struct harness_timing harness_time_undisturbed(void (*fn)(void *arg), void *arg);
+
+/* Contenders timed in turn, `rounds` times over, each keeping its best
+ * (least wall) run: alternating shares the machine's noise among them, so
+ * ratios of the results are fair on a shared machine. */
+struct harness_contender {
+	void (*fn)(void *arg);
+	void *arg;
+};
+void harness_time_alternated(unsigned rounds, size_t n, const struct harness_contender contenders[],
+                             struct harness_timing best[]);
+
+/* calloc that fails the test (the harness, not the student) when memory
+ * runs out: the harness's own allocations need no check at each site. */
+void *harness_alloc(size_t size);
+
+/* The process's open descriptors and threads now (from /proc/self), or -1. */
+int harness_open_fds(void);
+int harness_thread_count(void);
 
 #endif

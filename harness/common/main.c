@@ -87,6 +87,21 @@ static _Noreturn void run_one(const struct registered_test *t)
 	_exit(0);
 }
 
+/* A graded run keeps stdin, stdout, stderr and the verdict descriptor, and
+ * nothing else it inherited: Valgrind leaves a writable copy of its log on
+ * a low descriptor, through which the student's code could add to the log
+ * or cut it (grader/README.md, threat model).  Valgrind's own descriptors
+ * are out of the process's reach and stay open. */
+static void close_inherited(void)
+{
+	_Static_assert(PROTOCOL_VERDICT_FD < PROTOCOL_CONFIG_FD,
+	               "the descriptors closed come after the verdict's");
+	if (close_range(PROTOCOL_CONFIG_FD, ~0U, 0) == 0)
+		return;
+	for (int fd = PROTOCOL_CONFIG_FD; fd < 1024; fd++) /* kernels before 5.9 */
+		close(fd);
+}
+
 static int run_named(const char *name)
 {
 	for (size_t i = 0; i < test_count; i++)
@@ -108,6 +123,7 @@ int main(int argc, char **argv)
 			return HARNESS_EXIT_USAGE;
 		}
 		harness_record_to(PROTOCOL_VERDICT_FD);
+		close_inherited();
 		return run_named(harness_config_test());
 	}
 	if (argc == 2 && strcmp(argv[1], PROTOCOL_LIST_FLAG) == 0) {

@@ -35,13 +35,6 @@ size_t harness_thread_spans(struct harness_thread_span *out, size_t max)
 	return n;
 }
 
-static double thread_cpu_time(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* Seconds the calling thread spent runnable but waiting for a CPU (the
  * second field of /proc/thread-self/schedstat), or 0 where unavailable. */
 static double thread_run_delay(void)
@@ -66,7 +59,7 @@ void harness_span_end(void *p)
 	struct harness_thread_span *span = p;
 	if (!span)
 		return;
-	span->cpu = thread_cpu_time();
+	span->cpu = harness_thread_cpu_time();
 	span->waited = thread_run_delay() - span->waited;
 	span->end = harness_now();
 }
