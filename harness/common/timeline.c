@@ -6,12 +6,12 @@
  * its own: the token's hand-over orders every access.  A step names the
  * student's code address, which the grader turns into file:line and the
  * line's text (PROTOCOL_STEP_MARK).  The report keeps to the steps that
- * matter: the last ones, leaving out plain accesses to memory no other
- * thread touches or nobody writes (loop bounds, a thread's own slice), at
- * most RUN_SHOWN memory accesses of any run of one thread's steps (all its
- * synchronisation: wakeups, locks, signals), going back far enough
- * to show at least two threads; nothing when none of them is a step of the
- * student's code.
+ * matter: it ends at the last lost update it finds (else at the last
+ * step), leaves out plain accesses to memory no other thread touches or
+ * nobody writes (loop bounds, a thread's own slice), keeps all of a run of
+ * one thread's synchronisation (wakeups, locks, signals) but at most
+ * RUN_SHOWN of its memory accesses, and goes back far enough to show at
+ * least two threads; nothing when none of the steps is the student's code.
  */
 #include "controlled.h"
 #include "harness.h"
@@ -26,7 +26,7 @@ enum { RING = 512, SHOWN = 20, RUN_SHOWN = 6, MOST_SHOWN = 32 };
 struct step {
 	const void *where;
 	long long value;
-	const volatile void *memory; /* a plain access's address, or NULL */
+	const volatile void *memory; /* the memory it accessed, or NULL */
 	unsigned thread, size;
 	bool has_value, write, pending; /* pending: a write's value, read later */
 	char what[96];
