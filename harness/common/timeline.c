@@ -110,6 +110,30 @@ static bool matters(unsigned long i, unsigned long first)
 	return shared && written;
 }
 
+/* Beyond 32 bits a value is most likely an address, which differs from run
+ * to run (address space layout randomisation): a report names addresses
+ * #1, #2... in the order it shows them, so that a replay reads the same
+ * and the student still sees which values are the same pointer. */
+enum { NUMBERED = 32 };
+static long long numbered[NUMBERED];
+static unsigned numbered_count;
+
+static bool is_address(long long value)
+{
+	return value >= 1LL << 32 || value < -(1LL << 32);
+}
+
+static unsigned address_number(long long value)
+{
+	for (unsigned i = 0; i < numbered_count; i++)
+		if (numbered[i] == value)
+			return i + 1;
+	if (numbered_count == NUMBERED)
+		return 0;
+	numbered[numbered_count] = value;
+	return ++numbered_count;
+}
+
 static void report_step(const struct step *s, unsigned skipped_before)
 {
 	extern const char __executable_start[];
@@ -120,9 +144,8 @@ static void report_step(const struct step *s, unsigned skipped_before)
 	if (s->where)
 		snprintf(at, sizeof at, PROTOCOL_STEP_MARK "%lx",
 		         (unsigned long)((const char *)s->where - __executable_start));
-	/* Beyond 32 bits a value is most likely an address. */
-	if (s->has_value && (s->value >= 1LL << 32 || s->value < -(1LL << 32)))
-		snprintf(value, sizeof value, " -> %#llx", (unsigned long long)s->value);
+	if (s->has_value && is_address(s->value))
+		snprintf(value, sizeof value, " -> address #%u", address_number(s->value));
 	else if (s->has_value)
 		snprintf(value, sizeof value, " -> %lld", s->value);
 	harness_info("  T%u %s   [%s%s]", s->thread, at, s->what, value);
@@ -192,6 +215,7 @@ void harness_timeline_report(const char *headline)
 	if (student == 0)
 		return;
 	harness_info("%s", headline);
+	numbered_count = 0;
 	for (unsigned k = shown; k-- > 0;)
 		report_step(&ring[chosen[k] % RING], skipped[k]);
 	if (end < total)
