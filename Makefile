@@ -150,6 +150,15 @@ $(BUILD)/tests/unit_sandbox: tests/unit_sandbox.c $(BUILD)/debug/common/sandbox.
 	$(CC_fast) $(TEST_CFLAGS) -Igrader -Iharness/common $< $(BUILD)/debug/common/sandbox.o \
 		$(GRADER_OBJ) -o $@ $(CHECK_LIBS) $(SECCOMP_LIBS) $(GRADER_LIBS)
 
+# The toolkit's test links the debug build's harness archive: the linker
+# takes toolkit.o and only what it needs (clocks, configuration, records),
+# never the harness's main (the test has its own).
+$(BUILD)/tests/unit_toolkit: tests/unit_toolkit.c $(BUILD)/debug/libharness.a | tools
+	@mkdir -p $(@D)
+	$(CC_fast) $(TEST_CFLAGS) $(DEPFLAGS) -MF $@.d -pthread -Iharness/common $< \
+		$(BUILD)/debug/libharness.a -o $@ \
+		$(CHECK_LIBS)
+
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c))
 
 # The quick tests: everything but the corpus (two minutes, not eleven).

@@ -1,8 +1,9 @@
 /*
  * harness.h -- what every exercise harness shares.
  *
- * An exercise harness is one C file of Check tests (START_TEST ... END_TEST)
- * plus a function harness_define() that lists them with HARNESS_ADD.  The
+ * An exercise harness is a few C files of Check tests (START_TEST ... END_TEST),
+ * split by concern, one of which defines harness_define(), which lists them
+ * with HARNESS_ADD.  The
  * common main() (main.c) runs exactly one named test per process, in Check's
  * no-fork mode, because the grader already gives every run its own process,
  * process group and time limit.
@@ -167,6 +168,10 @@ void harness_thread_spans_reset(void);
  * 0 turns it off. */
 void harness_fail_fork(unsigned n, int e);
 
+/* Makes the student's n-th pthread_create from now (1-based) fail and
+ * return e, creating no thread; 0 turns it off (thread_faults.c). */
+void harness_fail_thread_create(unsigned n, int e);
+
 /* Lock state the wrappers track: which thread holds each of the student's
  * mutexes and which mutex each thread waits for, with the student's code
  * address of the call.  Read by hang reporters. */
@@ -204,7 +209,10 @@ void harness_start_detached(void *(*fn)(void *), void *arg);
  * return.  *b must live until every call has returned (or the process
  * ends: a call may stay blocked).  Tests see whether the student's calls
  * block (none returned after a pause) and whether they return once
- * released (harness_background_wait). */
+ * released (harness_background_wait).  Read the returns through these
+ * functions, not the field: they take the toolkit's lock, so what a call
+ * wrote before it returned is ordered before the test's reads, for
+ * ThreadSanitizer and for Helgrind (which knows no atomics) alike. */
 struct harness_background {
 	atomic_uint started, returned;
 	void (*fn)(void *arg);
@@ -219,6 +227,19 @@ bool harness_background_wait(struct harness_background *b, unsigned returned, do
 /* Runs fn(arg) on a thread of its own and waits at most `seconds` for it:
  * true if it returned, false if it is still running (it is left to run). */
 bool harness_run_within(void (*fn)(void *arg), void *arg, double seconds);
+
+/* A stall is no progress, not slowness: a count that moves while the
+ * student's code works (its calls, the items it moved) and when it last
+ * moved.  A loop that must tell a lost wakeup from a slow machine notes
+ * the count as it goes and fails once it stood still too long. */
+struct harness_progress {
+	unsigned long count;
+	double moved_at; /* harness_now() */
+};
+/* Starts watching, the count being `count` now. */
+void harness_progress_start(struct harness_progress *p, unsigned long count);
+/* Notes the count; returns the seconds since it last moved (0 if it just did). */
+double harness_progress_stalled(struct harness_progress *p, unsigned long count);
 
 /* The calling thread's CPU time, and another thread's (-1 if unknown). */
 double harness_thread_cpu_time(void);

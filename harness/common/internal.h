@@ -68,6 +68,10 @@ void harness_span_end(void *span);
 /* The calling thread's harness number (0 for the test's main thread). */
 unsigned harness_thread_number(void);
 
+/* thread_faults.c: the error the student's pthread_create about to be
+ * made must fail with (harness_fail_thread_create), or 0. */
+int harness_thread_create_fault(void);
+
 /* Installs the seccomp filter (sandbox.c); call after the harness is set up
  * and before any student code runs.  0, or -1 after an info record saying
  * the run is not confined by it. */

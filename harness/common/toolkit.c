@@ -1,8 +1,8 @@
 /*
  * toolkit.c -- what exercise harnesses do again and again: wait for a
  * condition with a limit, run the student's calls in the background and
- * see whether they return, time a run, measure CPU used while idle, and
- * count the process's descriptors and threads.
+ * see whether they return, tell a stall from slowness, time a run, measure
+ * CPU used while idle, and count the process's descriptors and threads.
  *
  * Every limit here is given in native seconds and stretched by
  * harness_slowdown(), so a test states one figure and stays right under
@@ -75,14 +75,27 @@ void harness_start_detached(void *(*fn)(void *), void *arg)
 	HARNESS_REQUIRE(err == 0, "harness: cannot create a thread (error %d)", err);
 }
 
+/* The counts of every background call change and are read under this lock,
+ * so what a call wrote is ordered before the test's reads once its return
+ * was counted, for Helgrind too (which knows no atomics); a polled atomic
+ * alone would make every such read a "possible data race" under Helgrind. */
+static pthread_mutex_t background_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void count_one(atomic_uint *counter)
+{
+	pthread_mutex_lock(&background_lock);
+	atomic_fetch_add(counter, 1);
+	pthread_mutex_unlock(&background_lock);
+}
+
 /* The body of each background thread: the call, then one more return. */
 static void *background_main(void *arg)
 {
 	struct harness_background *b = arg;
-	atomic_fetch_add(&b->started, 1);
+	count_one(&b->started);
 	b->fn(b->arg);
 	/* The last touch of *b: the test may free it once every call returned. */
-	atomic_fetch_add(&b->returned, 1);
+	count_one(&b->returned);
 	return NULL;
 }
 
@@ -99,12 +112,27 @@ void harness_background_start(struct harness_background *b, unsigned n, void (*f
 
 unsigned harness_background_returned(struct harness_background *b)
 {
-	return atomic_load(&b->returned);
+	pthread_mutex_lock(&background_lock);
+	unsigned returned = atomic_load(&b->returned);
+	pthread_mutex_unlock(&background_lock);
+	return returned;
+}
+
+struct returned_target {
+	struct harness_background *b;
+	unsigned returned;
+};
+
+static bool enough_returned(void *arg)
+{
+	const struct returned_target *t = arg;
+	return harness_background_returned(t->b) >= t->returned;
 }
 
 bool harness_background_wait(struct harness_background *b, unsigned returned, double seconds)
 {
-	return harness_wait_count(&b->returned, returned, seconds);
+	struct returned_target t = {b, returned};
+	return harness_wait_until(enough_returned, &t, seconds);
 }
 
 bool harness_run_within(void (*fn)(void *arg), void *arg, double seconds)
@@ -116,6 +144,21 @@ bool harness_run_within(void (*fn)(void *arg), void *arg, double seconds)
 		return false;
 	free(b);
 	return true;
+}
+
+void harness_progress_start(struct harness_progress *p, unsigned long count)
+{
+	*p = (struct harness_progress){count, harness_now()};
+}
+
+double harness_progress_stalled(struct harness_progress *p, unsigned long count)
+{
+	double now = harness_now();
+	if (count != p->count) {
+		p->count = count;
+		p->moved_at = now;
+	}
+	return now - p->moved_at;
 }
 
 double harness_thread_cpu_time(void)

@@ -17,11 +17,10 @@
  * scheduler as the threads' waits and the steps that led there.
  */
 #include "deadlock.h"
+#include "deadlock_harness.h"
 #include "harness.h"
 
 #include <stdio.h>
-
-void deadlock_controlled_define(void);
 
 #define EACH 10L
 
@@ -102,7 +101,7 @@ START_TEST(controlled_transfers)
 }
 END_TEST
 
-void deadlock_controlled_define(void)
+void deadlock_define_controlled(void)
 {
 	HARNESS_ADD(controlled_transfers, 20);
 }

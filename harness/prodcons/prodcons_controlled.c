@@ -19,8 +19,7 @@
  */
 #include "harness.h"
 #include "prodcons.h"
-
-void prodcons_controlled_define(void);
+#include "prodcons_support.h"
 
 static int items[2];
 
@@ -101,7 +100,7 @@ START_TEST(controlled_handoffs)
 }
 END_TEST
 
-void prodcons_controlled_define(void)
+void prodcons_add_controlled_tests(void)
 {
 	HARNESS_ADD(controlled_handoffs, 20);
 }

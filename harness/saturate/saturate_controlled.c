@@ -11,8 +11,7 @@
  */
 #include "harness.h"
 #include "saturate.h"
-
-void saturate_controlled_define(void);
+#include "saturate_harness.h"
 
 enum { HI = 30, THREADS = 3, PRIMES_BELOW_HI = 10 };
 
@@ -34,7 +33,7 @@ START_TEST(controlled_count)
 }
 END_TEST
 
-void saturate_controlled_define(void)
+void saturate_define_controlled(void)
 {
 	HARNESS_ADD(controlled_count, 10);
 }

@@ -13,10 +13,9 @@
  */
 #include "harness.h"
 #include "semaphore.h"
+#include "semaphore_support.h"
 
 #include <limits.h>
-
-void semaphore_controlled_define(void);
 
 enum { WAITERS = 2 };
 
@@ -55,7 +54,7 @@ START_TEST(controlled_wait_post)
 }
 END_TEST
 
-void semaphore_controlled_define(void)
+void semaphore_add_controlled_tests(void)
 {
 	HARNESS_ADD(controlled_wait_post, 20);
 }

@@ -1,0 +1,127 @@
+/*
+ * saturate_balance.c -- [0, N), whose numbers cost more to test towards N,
+ * still shared evenly among the threads, all of them counting.
+ *
+ * Balance is judged from each thread's own CPU time and finish time, which
+ * another process's load does not change: work split evenly, or threads
+ * that all finish together (dynamic chunks), both scale.
+ */
+#include "saturate.h"
+#include "saturate_harness.h"
+
+#include <stdio.h>
+
+struct balance {
+	double work_ratio;   /* busiest thread's CPU time over the mean */
+	double finish_share; /* share of the run after the first thread finished */
+};
+
+static struct balance balance_of(const struct harness_thread_span *spans, size_t n)
+{
+	double total = 0, most = 0, first_start = 1e300, first_end = 1e300, last_end = 0;
+	for (size_t i = 0; i < n; i++) {
+		total += spans[i].cpu;
+		if (spans[i].cpu > most)
+			most = spans[i].cpu;
+		if (spans[i].start < first_start)
+			first_start = spans[i].start;
+		if (spans[i].end < first_end)
+			first_end = spans[i].end;
+		if (spans[i].end > last_end)
+			last_end = spans[i].end;
+	}
+	return (struct balance){most / (total / (double)n),
+	                        (last_end - first_end) / (last_end - first_start)};
+}
+
+#define EVEN_WORK 1.12
+#define TOGETHER  0.05
+#define RUNS      3
+
+/* Even work suits a fixed split; finishing together shows work that went
+ * to whichever thread was free (dynamic chunks), however the machine's
+ * load made the threads' shares unequal. */
+static bool balanced(struct balance b)
+{
+	return b.work_ratio <= EVEN_WORK || b.finish_share <= TOGETHER;
+}
+
+/* The runs that looked balanced, and the one that used the least CPU time:
+ * threads that spin until one has counted everything burn even CPU time
+ * and finish together too. */
+struct balance_verdict {
+	int balanced;
+	struct counting least;
+	char figures[RUNS][64];
+};
+
+static void judge_balance(long hi, int nthreads, long expected, struct balance_verdict *v)
+{
+	struct harness_thread_span spans[MAX_SPANS];
+	for (int run = 0; run < RUNS; run++) {
+		size_t n;
+		struct harness_timing t = traced(0, hi, nthreads, expected, spans, &n);
+		ck_assert_msg(n == (size_t)nthreads,
+		              "count_primes(0, %ld, %d) ran %zu threads; it must create %d", hi,
+		              nthreads, n, nthreads);
+		struct balance b = balance_of(spans, n);
+		v->balanced += balanced(b);
+		keep_least(&v->least, counting_of(t, spans, n));
+		snprintf(v->figures[run], sizeof v->figures[run], "%.2f x and %.0f%%", b.work_ratio,
+		         b.finish_share * 100);
+	}
+}
+
+/* The harness's serial count of [0, hi), best of two. */
+static double serial_cpu_of(long hi, long expected)
+{
+	double best = 1e300;
+	for (int i = 0; i < 2; i++) {
+		struct harness_timing serial = checked_serial_count(0, hi, expected);
+		if (serial.cpu < best)
+			best = serial.cpu;
+	}
+	return best;
+}
+
+START_TEST(balance)
+{
+	unsigned cpus = harness_cpus();
+	int nthreads = cpus < 2 ? 2 : (int)cpus;
+	long hi = 1L << 17, count;
+	/* Warm-up and calibration: enough work to time each thread. */
+	while (hi < (1L << 26) && student_count(0, hi, nthreads, &count).cpu < 0.12)
+		hi *= 2;
+	long expected = sieve_count(0, hi);
+	double serial_cpu = serial_cpu_of(hi, expected);
+	struct balance_verdict v = {.least = {.cpu = 1e300}};
+	judge_balance(hi, nthreads, expected, &v);
+	harness_info("[0, %ld) on %d threads, %d runs: busiest thread's CPU time over the mean, "
+	             "and share of the run after the first thread finished: %s; %s; %s "
+	             "(balanced: <= %.2f x, or <= %.0f%%)",
+	             hi, nthreads, RUNS, v.figures[0], v.figures[1], v.figures[2], EVEN_WORK,
+	             TOGETHER * 100);
+	harness_info("CPU time, the run that used the least: %.2f x the harness's serial count's "
+	             "(%.1f ms; at most %.2f x); its least thread used %.0f%% of an even share "
+	             "(needed %.0f%%)",
+	             v.least.cpu / serial_cpu, serial_cpu * 1e3, EXTRA_WORK,
+	             v.least.least_share * 100, SHARE * 100);
+	ck_assert_msg(v.balanced * 2 > RUNS,
+	              "the threads did not share the cost evenly in %d of %d runs: numbers near "
+	              "%ld cost far more to test than small ones, so equal slices of the range are "
+	              "unequal work.  Deal out numbers or small chunks instead",
+	              RUNS - v.balanced, RUNS, hi);
+	ck_assert_msg(all_counted(v.least, serial_cpu),
+	              "the threads' CPU time looked balanced but was not all counting: in the run "
+	              "that used the least CPU time, every thread must use at least %.0f%% of an "
+	              "even share of it, and all of them together at most %.2f x the CPU time the "
+	              "harness's own serial count of [0, %ld) needs.  Threads that spin, yield in "
+	              "a loop or repeat work burn CPU time without counting",
+	              SHARE * 100, EXTRA_WORK, hi);
+}
+END_TEST
+
+void saturate_define_balance(void)
+{
+	HARNESS_ADD(balance, 30);
+}
