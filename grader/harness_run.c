@@ -97,6 +97,8 @@ static char *run_config(const struct graded_exercise *g, const struct rubric_tes
 	text_printf(&config, CONFIG_STRETCH " %g\n", stretch(t, h));
 	if (t->scale > 0)
 		text_printf(&config, CONFIG_SCALE " %g\n", t->scale);
+	if (t->schedules > 0)
+		text_printf(&config, CONFIG_SCHEDULES " %u\n", t->schedules);
 	return text_take(&config);
 }
 

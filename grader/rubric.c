@@ -146,6 +146,14 @@ static int read_test(const char *path, size_t i, json_t *entry, struct rubric_te
 	t->repeat = json_is_integer(repeat) ? (int)json_integer_value(repeat) : 1;
 	if (t->repeat < 1)
 		t->repeat = 1;
+	json_t *schedules = json_object_get(entry, "schedules");
+	if (schedules && (!json_is_integer(schedules) || json_integer_value(schedules) < 1 ||
+	                  json_integer_value(schedules) > 100000 || t->check != CHECK_FUNCTIONAL))
+		return fail(err, errlen,
+		            "%s: test \"%s\": \"schedules\" is a count from 1 to 100000, and only "
+		            "for a functional check",
+		            path, t->name);
+	t->schedules = schedules ? (unsigned)json_integer_value(schedules) : 0;
 	t->readme = copy_string(entry, "readme");
 	t->forbid = copy_strings(entry, "forbid");
 	t->require = copy_strings(entry, "require");

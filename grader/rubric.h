@@ -30,6 +30,7 @@ struct rubric_test {
 	double points;
 	double scale;             /* HARNESS_SCALE; 0: not set */
 	int repeat;               /* runs that must all pass */
+	unsigned schedules;       /* controlled schedules of a functional test; 0: none */
 	double timeout;           /* seconds for one run in its tool; 0: the harness's
 	                             limit stretched for the tool */
 	char *readme;             /* anchor in the exercise README, or NULL */

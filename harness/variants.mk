@@ -21,7 +21,11 @@ LDFLAGS_fast :=
 # under the sanitizer's slowdown within the same time limit.
 CC_tsan := clang
 HARNESS_CFLAGS_tsan := -O1 -g -fsanitize=thread
-STUDENT_CFLAGS_tsan := -O0 -g -fsanitize=thread
+# -tsan-instrument-read-before-write: `count++` gets a call before its load
+# too (by default only before its store), so under a controlled schedule
+# (harness/README.md) the load is a step of its own and the timeline shows
+# the value it read.
+STUDENT_CFLAGS_tsan := -O0 -g -fsanitize=thread -mllvm -tsan-instrument-read-before-write
 LDFLAGS_tsan := -fsanitize=thread
 
 # debug: functional checks, and Helgrind.  -O0 keeps `balance = balance + n`

@@ -23,7 +23,8 @@
  *
  * Code addresses in record texts are written PROTOCOL_ADDRESS_MARK followed
  * by the hexadecimal offset in the binary; the grader turns them into
- * file:line.
+ * file:line.  PROTOCOL_STEP_MARK marks a step of a controlled schedule's
+ * timeline the same way; the grader adds the text of the student's line.
  */
 #ifndef PROTOCOL_H
 #define PROTOCOL_H
@@ -42,6 +43,7 @@ enum {
 #define PROTOCOL_RUN_FLAG     "--run"
 #define PROTOCOL_HAND_KEY     "-"
 #define PROTOCOL_ADDRESS_MARK "addr:0x"
+#define PROTOCOL_STEP_MARK    "step:0x"
 
 /* Config lines. */
 #define CONFIG_KEY     "key"     /* hex key that tags every record */
@@ -49,6 +51,8 @@ enum {
 #define CONFIG_SEED    "seed"    /* schedule perturbation seed (decimal) */
 #define CONFIG_SCALE   "scale"   /* loop-count scale, 0 < s <= 1 (harness_scaled) */
 #define CONFIG_STRETCH "stretch" /* the watchdog limit multiplier of this run */
+#define CONFIG_SCHEDULES                                                                           \
+	"schedules" /* controlled schedules to explore (0: free running, the default) */
 
 /* Record kinds. */
 #define RECORD_INFO "info" /* evidence for the student */

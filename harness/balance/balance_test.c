@@ -244,8 +244,10 @@ END_TEST
 
 void harness_define(void)
 {
+	void balance_controlled_define(void); /* balance_controlled.c */
 	HARNESS_ADD(single_thread, 5);
 	HARNESS_ADD(seed_two_threads, 10);
 	HARNESS_ADD(many_threads_net, 10);
 	HARNESS_ADD(try_withdraw_contention, 10);
+	balance_controlled_define();
 }

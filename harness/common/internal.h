@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Exit statuses of the harness process; the grader trusts only the verdict
  * records, these just make a hand-run readable. */
@@ -25,6 +26,14 @@ const char *harness_config_key(void);
 const char *harness_config_test(void);
 /* The watchdog's limit multiplier (may be below 1: a rubric's timeout). */
 double harness_config_stretch(void);
+/* Controlled schedules to explore; 0: the test runs freely (controlled.h). */
+unsigned harness_config_schedules(void);
+
+/* controlled.c: runs a test once per controlled schedule until one fails
+ * or all pass; run_once runs it once and says why it failed. */
+typedef bool (*harness_test_runner)(const void *test, char *failure, size_t len);
+bool harness_controlled(const void *test, double seconds, harness_test_runner run_once,
+                        char *failure, size_t len);
 
 /* record.c: the verdict channel (stdout until harness_record_to). */
 void harness_record_to(int fd);

@@ -40,32 +40,48 @@ void harness_add(const TTest *test, double seconds)
 	test_count++;
 }
 
-static _Noreturn void run_one(const struct registered_test *t)
+/* Runs the test once in Check's no-fork mode; false with why in failure
+ * if it failed. */
+static bool run_once(const void *test, char *failure, size_t len)
 {
+	const TTest *t = test;
 	Suite *suite = suite_create("harness");
-	TCase *tc = tcase_create(t->test->name);
+	TCase *tc = tcase_create(t->name);
 	tcase_set_timeout(tc, 0);
-	tcase_add_test(tc, t->test);
+	tcase_add_test(tc, t);
 	suite_add_tcase(suite, tc);
 	SRunner *runner = srunner_create(suite);
 	srunner_set_fork_status(runner, CK_NOFORK);
+	srunner_run(runner, NULL, t->name, CK_SILENT);
 
+	int ran = srunner_ntests_run(runner);
+	TestResult **results = srunner_results(runner);
+	bool passed = ran == 1 && tr_rtype(results[0]) == CK_PASS;
+	if (ran != 1)
+		snprintf(failure, len, "harness error: %d results for one test", ran);
+	else if (!passed)
+		snprintf(failure, len, "%s:%d: %s", tr_lfile(results[0]), tr_lno(results[0]),
+		         tr_msg(results[0]));
+	free(results);
+	srunner_free(runner);
+	return passed;
+}
+
+static _Noreturn void run_one(const struct registered_test *t)
+{
 	harness_perturb_init();
 	harness_recordf(RECORD_SEED, "%llu", (unsigned long long)harness_seed());
 	harness_watchdog_start(t->seconds);
 	harness_sandbox_enter();
-	srunner_run(runner, NULL, t->test->name, CK_SILENT);
-
-	int ran = srunner_ntests_run(runner);
-	TestResult **results = srunner_results(runner);
-	if (ran != 1)
-		harness_recordf(RECORD_FAIL, "harness error: %d results for one test", ran);
-	else if (tr_rtype(results[0]) == CK_PASS)
+	char failure[1800];
+	bool passed =
+	    harness_config_schedules() > 0
+	        ? harness_controlled(t->test, t->seconds, run_once, failure, sizeof failure)
+	        : run_once(t->test, failure, sizeof failure);
+	if (passed)
 		harness_recordf(RECORD_PASS, "%s", t->test->name);
 	else
-		harness_recordf(RECORD_FAIL, "%s:%d: %s", tr_lfile(results[0]), tr_lno(results[0]),
-		                tr_msg(results[0]));
-	free(results);
+		harness_recordf(RECORD_FAIL, "%s", failure);
 	harness_recordf(RECORD_END, "%s", t->test->name);
 	/* _exit: skip any library teardown; nothing of the student's runs. */
 	_exit(0);

@@ -6,6 +6,7 @@
  * flattened, cut to fit, and written whole under a lock, so records from
  * several threads never interleave.
  */
+#include "controlled.h"
 #include "harness.h"
 #include "internal.h"
 #include "protocol.h"
@@ -73,6 +74,7 @@ _Noreturn void harness_fail_at(const char *file, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	harness_sched_report();
 	if (line > 0)
 		harness_recordf(RECORD_FAIL, "%s:%d: %s", file, line, text);
 	else

@@ -8,6 +8,7 @@
  * same perturbation decisions on each thread (the scheduler's own choices
  * are not replayed: see README.md "Calling the grader").
  */
+#include "controlled.h"
 #include "cpu_quota.h"
 #include "harness.h"
 #include "internal.h"
@@ -54,6 +55,7 @@ struct thread_start {
 	void (*fn)(unsigned, void *);
 	void *arg;
 	unsigned index, number;
+	unsigned slot; /* controlled schedule's slot (controlled.h), or SCHED_NONE */
 };
 
 unsigned harness_reserve_thread_numbers(unsigned n)
@@ -77,7 +79,10 @@ static void *thread_main(void *p)
 	struct thread_start *s = p;
 	harness_take_thread_number(s->number);
 	pthread_barrier_wait(s->barrier);
+	harness_sched_arrive(s->slot);
+	pthread_cleanup_push(harness_sched_exit, NULL);
 	s->fn(s->index, s->arg);
+	pthread_cleanup_pop(1);
 	return NULL;
 }
 
@@ -89,8 +94,11 @@ void harness_run_threads(unsigned n, void (*fn)(unsigned i, void *arg), void *ar
 	HARNESS_REQUIRE(threads && starts, "harness: out of memory for %u threads", n);
 	pthread_barrier_init(&barrier, NULL, n);
 	unsigned first = harness_reserve_thread_numbers(n);
+	/* Under a controlled schedule these threads are its threads. */
+	unsigned slot = harness_sched_expect(n);
 	for (unsigned i = 0; i < n; i++) {
-		starts[i] = (struct thread_start){&barrier, fn, arg, i, first + i};
+		starts[i] = (struct thread_start){
+		    &barrier, fn, arg, i, first + i, slot == SCHED_NONE ? SCHED_NONE : slot + i};
 		int err = pthread_create(&threads[i], NULL, thread_main, &starts[i]);
 		HARNESS_REQUIRE(err == 0, "harness: cannot create thread %u of %u (error %d)", i, n,
 		                err);

@@ -6,6 +6,7 @@
  * own reporter, or every thread blocked on a lock of the student's), an
  * end record, and ends the process.
  */
+#include "controlled.h"
 #include "harness.h"
 #include "internal.h"
 #include "protocol.h"
@@ -39,6 +40,7 @@ static void *watchdog(void *unused)
 		hang_reporter();
 	else
 		harness_report_waits();
+	harness_sched_report();
 	harness_recordf(RECORD_END, "%s", "-");
 	_exit(HARNESS_EXIT_HANG);
 }

@@ -13,14 +13,18 @@
  *     (locktable.c), for the hang report and for checks on how the
  *     student's code behaves;
  *   - record each student thread's life (spans.c);
- *   - can make a chosen fork() fail.
+ *   - can make a chosen fork() fail;
+ *   - under a controlled schedule (controlled.h), make each call a scheduling
+ *     point and model its blocking instead (schedmodel.c).
  * The atomics of the ThreadSanitizer build are wrapped in tsan_atomics.c.
  */
+#include "controlled.h"
 #include "harness.h"
 #include "internal.h"
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,11 +57,19 @@ int harness_wrap_cond_signal(pthread_cond_t *c);
 int harness_wrap_cond_broadcast(pthread_cond_t *c);
 int harness_wrap_thread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *),
                                void *arg);
+int harness_wrap_thread_join(pthread_t t, void **result);
 pid_t harness_wrap_fork(void);
 
 int harness_wrap_mutex_lock(pthread_mutex_t *m)
 {
 	atomic_fetch_add(&calls.mutex_lock, 1);
+	if (harness_sched_active()) {
+		harness_sched_point();
+		int r = harness_sched_lock(m, __builtin_return_address(0));
+		if (r == 0)
+			harness_lock_note(m, true);
+		return r;
+	}
 	harness_perturb_point();
 	harness_lock_wait_begin(m, NULL, __builtin_return_address(0));
 	int r = pthread_mutex_lock(m);
@@ -70,8 +82,14 @@ int harness_wrap_mutex_lock(pthread_mutex_t *m)
 
 int harness_wrap_mutex_trylock(pthread_mutex_t *m)
 {
-	harness_perturb_point();
-	int r = pthread_mutex_trylock(m);
+	int r;
+	if (harness_sched_active()) {
+		harness_sched_point();
+		r = harness_sched_trylock(m, __builtin_return_address(0));
+	} else {
+		harness_perturb_point();
+		r = pthread_mutex_trylock(m);
+	}
 	if (r == 0) {
 		atomic_fetch_add(&calls.mutex_lock, 1);
 		harness_lock_note(m, true);
@@ -83,6 +101,10 @@ int harness_wrap_mutex_unlock(pthread_mutex_t *m)
 {
 	atomic_fetch_add(&calls.mutex_unlock, 1);
 	harness_lock_note(m, false);
+	if (harness_sched_active()) {
+		harness_sched_point();
+		return harness_sched_unlock(m, __builtin_return_address(0));
+	}
 	int r = pthread_mutex_unlock(m);
 	harness_perturb_point();
 	return r;
@@ -125,6 +147,23 @@ static bool deadline_passed(const struct timespec *ts)
 	return (r_off < m_off ? r : m) >= at;
 }
 
+/* A condition wait under a controlled schedule: the model decides when it
+ * wakes; a timeout it chooses is real once the deadline has passed. */
+static int controlled_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ts,
+                           const void *caller)
+{
+	harness_sched_point();
+	harness_lock_note(m, false);
+	bool timed_out = false;
+	int r = harness_sched_cond_wait(c, m, ts != NULL, &timed_out, caller);
+	harness_lock_note(m, true);
+	if (!timed_out || !ts)
+		return r;
+	while (!deadline_passed(ts))
+		harness_sleep_us(1000);
+	return ETIMEDOUT;
+}
+
 /* Both condition waits: maybe a spurious wakeup, else the real wait, with
  * the mutex released for the lock table while the thread sleeps.  A timed
  * wait woken by a signal that came after its deadline reports ETIMEDOUT,
@@ -136,6 +175,8 @@ static int tracked_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct time
                         const void *caller)
 {
 	atomic_fetch_add(&calls.cond_wait, 1);
+	if (harness_sched_active())
+		return controlled_wait(c, m, ts, caller);
 	if (spurious_wakeup(m))
 		return 0;
 	harness_lock_note(m, false);
@@ -163,6 +204,11 @@ int harness_wrap_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const str
 int harness_wrap_cond_signal(pthread_cond_t *c)
 {
 	atomic_fetch_add(&calls.cond_signal, 1);
+	if (harness_sched_active()) {
+		harness_sched_point();
+		harness_sched_cond_signal(c, false, __builtin_return_address(0));
+		return pthread_cond_signal(c);
+	}
 	harness_perturb_point();
 	return pthread_cond_signal(c);
 }
@@ -170,6 +216,11 @@ int harness_wrap_cond_signal(pthread_cond_t *c)
 int harness_wrap_cond_broadcast(pthread_cond_t *c)
 {
 	atomic_fetch_add(&calls.cond_broadcast, 1);
+	if (harness_sched_active()) {
+		harness_sched_point();
+		harness_sched_cond_signal(c, true, __builtin_return_address(0));
+		return pthread_cond_broadcast(c);
+	}
 	harness_perturb_point();
 	return pthread_cond_broadcast(c);
 }
@@ -178,6 +229,7 @@ struct student_thread {
 	void *(*fn)(void *);
 	void *arg;
 	unsigned number; /* harness thread number, in creation order */
+	unsigned slot;   /* controlled schedule's slot, or SCHED_NONE */
 };
 
 static void *student_thread_main(void *p)
@@ -185,10 +237,13 @@ static void *student_thread_main(void *p)
 	struct student_thread s = *(struct student_thread *)p;
 	free(p);
 	harness_take_thread_number(s.number);
+	harness_sched_arrive(s.slot);
 	struct harness_thread_span *span = harness_span_begin();
 	void *result;
+	pthread_cleanup_push(harness_sched_exit, NULL);
 	pthread_cleanup_push(harness_span_end, span);
 	result = s.fn(s.arg);
+	pthread_cleanup_pop(1);
 	pthread_cleanup_pop(1);
 	return result;
 }
@@ -203,12 +258,35 @@ int harness_wrap_thread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn
 	struct student_thread *s = malloc(sizeof *s);
 	if (!s)
 		return EAGAIN;
-	*s = (struct student_thread){fn, arg, harness_reserve_thread_numbers(1)};
+	unsigned slot = SCHED_NONE;
+	if (harness_sched_active()) {
+		harness_sched_point();
+		slot = harness_sched_expect(1);
+	}
+	*s = (struct student_thread){fn, arg, harness_reserve_thread_numbers(1), slot};
 	int r = pthread_create(t, a, student_thread_main, s);
-	if (r != 0)
+	if (r != 0) {
 		free(s);
-	harness_perturb_point();
+		harness_sched_cancel(slot);
+	}
+	if (slot != SCHED_NONE) {
+		char text[48] = "pthread_create fails";
+		if (r == 0)
+			snprintf(text, sizeof text, "pthread_create: starts T%u", slot + 1);
+		harness_timeline_add(harness_sched_thread(), __builtin_return_address(0), text,
+		                     false, 0);
+	} else {
+		harness_perturb_point();
+	}
 	return r;
+}
+
+int harness_wrap_thread_join(pthread_t t, void **result)
+{
+	if (!harness_sched_active())
+		return pthread_join(t, result);
+	harness_sched_point();
+	return harness_sched_join(t, result, __builtin_return_address(0));
 }
 
 void harness_fail_fork(unsigned n, int e)

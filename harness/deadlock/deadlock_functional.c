@@ -108,4 +108,5 @@ void harness_define(void)
 	HARNESS_ADD(lock_order, 5);
 	deadlock_define_stress();
 	deadlock_define_held();
+	deadlock_define_controlled();
 }

@@ -10,7 +10,8 @@
  *   deadlock_stress.c      many threads in every direction, with audits;
  *   deadlock_held.c        the harness holds locks itself: transfers between
  *                          other accounts go on, and audit waits;
- *   lockgraph.c            deadlock reports in the student's terms.
+ *   lockgraph.c            deadlock reports in the student's terms;
+ *   deadlock_controlled.c  transfers and audits under controlled schedules.
  */
 #ifndef DEADLOCK_HARNESS_H
 #define DEADLOCK_HARNESS_H
@@ -40,5 +41,6 @@ bool someone_waits_for(const void *mutex);
 /* The deadlock harness's tests beyond the single-thread ones. */
 void deadlock_define_stress(void);
 void deadlock_define_held(void);
+void deadlock_define_controlled(void); /* deadlock_controlled.c: under controlled schedules */
 
 #endif

@@ -216,4 +216,5 @@ void harness_define(void)
 	prodcons_add_close_tests();
 	prodcons_add_timing_tests();
 	prodcons_add_workout_tests();
+	prodcons_add_controlled_tests();
 }

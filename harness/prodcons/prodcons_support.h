@@ -12,7 +12,8 @@
  * The tests, by concern: prodcons_functional.c (one thread's semantics,
  * capacity, many producers and consumers), prodcons_close.c (bq_close),
  * prodcons_timing.c (no busy waiting, throughput), prodcons_workout.c (the
- * sanitizers' workout).  Each file registers its own tests (START_TEST
+ * sanitizers' workout), prodcons_controlled.c (small scenes under
+ * controlled schedules).  Each file registers its own tests (START_TEST
  * names are static to their file): harness_define
  * (prodcons_functional.c) calls the others.
  */
@@ -100,6 +101,7 @@ struct blocked_calls *start_calls(bqueue_t *q, unsigned n, void (*fn)(void *call
 
 /* Registration of each file's tests, in the order the rubric lists them. */
 void prodcons_add_close_tests(void);
+void prodcons_add_controlled_tests(void); /* prodcons_controlled.c: under controlled schedules */
 void prodcons_add_timing_tests(void);
 void prodcons_add_workout_tests(void);
 

@@ -86,4 +86,5 @@ void harness_define(void)
 	HARNESS_ADD(every_split, 20);
 	saturate_define_timing();
 	saturate_define_balance();
+	saturate_define_controlled();
 }

@@ -7,7 +7,8 @@
  *   saturate_measure.c     the harness's counts, timed runs, thread figures;
  *   saturate_functional.c  exact counts for every split (and harness_define);
  *   saturate_timing.c      threads created and running at once; the speedup;
- *   saturate_balance.c     a range whose cost grows still shared evenly.
+ *   saturate_balance.c     a range whose cost grows still shared evenly;
+ *   saturate_controlled.c  a short count under controlled schedules.
  */
 #ifndef SATURATE_HARNESS_H
 #define SATURATE_HARNESS_H
@@ -81,5 +82,6 @@ bool all_counted(struct counting least, double serial_cpu);
 /* The saturate harness's tests beyond the functional ones. */
 void saturate_define_timing(void);
 void saturate_define_balance(void);
+void saturate_define_controlled(void); /* saturate_controlled.c: under controlled schedules */
 
 #endif

@@ -356,4 +356,5 @@ void harness_define(void)
 	semaphore_add_count_tests();
 	semaphore_add_workout_tests();
 	semaphore_add_timing_tests();
+	semaphore_add_controlled_tests();
 }

@@ -7,7 +7,8 @@
  * The tests, by concern: semaphore_functional.c (one semaphore's rules:
  * values, timedwait, wakeups), semaphore_counts.c (exact counts under many
  * threads, run_limited), semaphore_workout.c (the sanitizers' workout),
- * semaphore_timing.c (no busy waiting, prompt wakeups).  Each file
+ * semaphore_timing.c (no busy waiting, prompt wakeups),
+ * semaphore_controlled.c (waits and posts under controlled schedules).  Each file
  * registers its own tests (START_TEST names are static to their file):
  * harness_define (semaphore_functional.c) calls the others.
  */
@@ -45,6 +46,7 @@ int run_limited_within(unsigned ntasks, unsigned limit, void (*task)(unsigned i,
 
 /* Registration of each file's tests, in the order the rubric lists them. */
 void semaphore_add_count_tests(void);
+void semaphore_add_controlled_tests(void); /* semaphore_controlled.c: under controlled schedules */
 void semaphore_add_workout_tests(void);
 void semaphore_add_timing_tests(void);
 
