@@ -8,7 +8,8 @@
  *   / * expect-output: pthread_mutex_lock * /
  *
  * Besides the corpus, every exercise's reference solution must earn full
- * marks three runs in a row, and its stub less than half.
+ * marks two runs in a row, and a third time after the integrity cases
+ * (references_unchanged_after_attacks), and its stub less than half.
  *
  * tests/corpus/integrity/NAME.c holds attacks on the grader itself; each
  * names the exercise it is graded as with an "exercise=E" claim.  Each grading
@@ -120,7 +121,7 @@ static void find_cases(void)
 		if (access(path, R_OK) != 0)
 			continue;
 		snprintf(path, sizeof path, "solutions/%s/%s.c", e, e);
-		add_case(e, path, 3, "expect: score=full\n");
+		add_case(e, path, 2, "expect: score=full\n");
 		snprintf(path, sizeof path, "exercises/%s/%s.c", e, e);
 		add_case(e, path, 1, "expect: score=under-half\n");
 		char dir[256];
@@ -396,6 +397,8 @@ static void check_readme_pointers(const struct grading_case *c, json_t *root, co
 	json_t *t;
 	json_array_foreach(json_object_get(root, "tests"), i, t)
 	{
+		if (strcmp(json_string_value(json_object_get(t, "exercise")), c->exercise) != 0)
+			continue;
 		const char *out = json_string_value(json_object_get(t, "output"));
 		const char *status = json_string_value(json_object_get(t, "status"));
 		if (strcmp(status, "passed") == 0)
@@ -485,6 +488,7 @@ START_TEST(references_unchanged_after_attacks)
 			snprintf(c.path, sizeof c.path, "%s/%s (after the integrity cases)",
 			         srcs[s], course[i]);
 			check_claim(&c, root, s == 0 ? "score=full" : "score=under-half", log);
+			check_readme_pointers(&c, root, log);
 		}
 		json_decref(root);
 	}
@@ -515,6 +519,15 @@ int main(int argc, char **argv)
 		ncases = kept;
 		for (int a = 1; a < argc; a++)
 			integrity |= strcmp(argv[a], "integrity") == 0;
+	}
+	/* The stubs are graded once, all together, by references_unchanged_after_attacks
+	 * (score and README pointers alike): not twice. */
+	if (integrity) {
+		int kept = 0;
+		for (int i = 0; i < ncases; i++)
+			if (strncmp(cases[i].path, "exercises/", 10) != 0)
+				cases[kept++] = cases[i];
+		ncases = kept;
 	}
 	Suite *s = suite_create("corpus");
 	TCase *tc = tcase_create("grading");
