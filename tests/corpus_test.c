@@ -14,6 +14,12 @@
  * tests/corpus/integrity/NAME.c holds attacks on the grader itself; each
  * names the exercise it is graded as with an "exercise=E" claim.  Each grading
  * runs the real grader binary on a fresh copy, exactly as `make grade`.
+ *
+ * Cases are graded by two shards at once (-j N for another count): each
+ * shard process takes the next case from a shared counter.  Graders keep
+ * their timing tests alone on the machine between themselves (machine.h),
+ * so a timing verdict is the same as in a grading alone.  The integrity
+ * cases, which share one work folder, take turns on a lock.
  */
 #include "course.h"
 #include "run.h"
@@ -22,11 +28,16 @@
 
 #include <check.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 enum { MAX_CASES = 512 };
@@ -271,6 +282,14 @@ static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 		snprintf(reference, sizeof reference, "solutions/%s/%s.c", other, other);
 		place(reference, src, other);
 	}
+	/* The integrity cases share one work folder: one grading at a time. */
+	int turn = -1;
+	if (c->shared_work) {
+		char lock[300];
+		snprintf(lock, sizeof lock, "%s/turn.lock", shared_work);
+		turn = open(lock, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+		ck_assert_msg(turn >= 0 && flock(turn, LOCK_EX) == 0, "cannot lock %s", lock);
+	}
 	char *argv[] = {"build/grader/grader",
 	                "--root",
 	                ".",
@@ -296,6 +315,8 @@ static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 		argv[n++] = checks;
 	}
 	json_t *root = run_grader(argv, 900, json, c->path, log, loglen);
+	if (turn >= 0)
+		close(turn);
 	if (strstr(c->expect, "procs=none")) {
 		int left = processes_inside(tmp);
 		ck_assert_msg(left == 0, "%s: %d process(es) outlived grading", c->path, left);
@@ -496,8 +517,94 @@ START_TEST(references_unchanged_after_attacks)
 }
 END_TEST
 
+/* Runs one test of the corpus (case k of a loop test) in Check, quietly;
+ * prints its failures.  Returns how many failed (0 or 1). */
+static int run_check(const TTest *test, int k)
+{
+	Suite *s = suite_create("corpus");
+	TCase *tc = tcase_create("grading");
+	tcase_set_timeout(tc, 1800);
+	tcase_add_loop_test(tc, test, k, k + 1);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_SILENT);
+	int failed = srunner_ntests_failed(sr);
+	TestResult **r = srunner_failures(sr);
+	for (int i = 0; i < failed; i++)
+		printf("FAIL %s:%d: %s\n", tr_lfile(r[i]), tr_lno(r[i]), tr_msg(r[i]));
+	fflush(stdout);
+	free(r);
+	srunner_free(sr);
+	return failed;
+}
+
+/* What the shards share: the next case to grade and the failures. */
+struct shards {
+	atomic_int next, failed, graded;
+};
+
+/* One shard: grades the next case until none is left. */
+static void run_shard(struct shards *sh)
+{
+	for (int k; (k = atomic_fetch_add(&sh->next, 1)) < ncases;) {
+		atomic_fetch_add(&sh->failed, run_check(grade_case, k));
+		atomic_fetch_add(&sh->graded, 1);
+	}
+}
+
+/* Grades every case in nshards processes at once; true if all passed. */
+static bool run_shards(int nshards, struct shards *sh)
+{
+	pid_t pids[16];
+	int started = 0;
+	for (; started < nshards && started < 16; started++) {
+		pids[started] = fork();
+		if (pids[started] < 0)
+			break;
+		if (pids[started] == 0) {
+			run_shard(sh);
+			_exit(0);
+		}
+	}
+	run_shard(sh); /* a shard that could not be forked is this process */
+	bool clean = true;
+	for (int i = 0; i < started; i++) {
+		int status;
+		clean &= waitpid(pids[i], &status, 0) == pids[i] && WIFEXITED(status) &&
+		         WEXITSTATUS(status) == 0;
+	}
+	return clean && atomic_load(&sh->failed) == 0 && atomic_load(&sh->graded) == ncases;
+}
+
+/* Keeps the cases that `corpus_test E...` names (an exercise or part of a
+ * path); whether the integrity cases are among them. */
+static bool keep_named(int argc, char **argv)
+{
+	bool integrity = argc == 0;
+	if (argc == 0)
+		return integrity;
+	int kept = 0;
+	for (int i = 0; i < ncases; i++)
+		for (int a = 0; a < argc; a++)
+			if (strcmp(cases[i].exercise, argv[a]) == 0 ||
+			    strstr(cases[i].path, argv[a])) {
+				cases[kept++] = cases[i];
+				break;
+			}
+	ncases = kept;
+	for (int a = 0; a < argc; a++)
+		integrity |= strcmp(argv[a], "integrity") == 0;
+	return integrity;
+}
+
 int main(int argc, char **argv)
 {
+	int nshards = 2;
+	if (argc > 2 && strcmp(argv[1], "-j") == 0) {
+		nshards = atoi(argv[2]) > 0 ? atoi(argv[2]) : 1;
+		argc -= 2;
+		argv += 2;
+	}
 	run_init();
 	if (course_load(".") != 0)
 		return 1;
@@ -507,19 +614,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	chmod(shared_work, 0755); /* the grader runs submissions as nobody */
-	bool integrity = argc == 1;
-	/* `corpus_test balance` grades only that exercise's cases. */
-	if (argc > 1) {
-		int kept = 0;
-		for (int i = 0; i < ncases; i++)
-			for (int a = 1; a < argc; a++)
-				if (strcmp(cases[i].exercise, argv[a]) == 0 ||
-				    strstr(cases[i].path, argv[a]))
-					cases[kept++] = cases[i];
-		ncases = kept;
-		for (int a = 1; a < argc; a++)
-			integrity |= strcmp(argv[a], "integrity") == 0;
-	}
+	bool integrity = keep_named(argc - 1, argv + 1);
 	/* The stubs are graded once, all together, by references_unchanged_after_attacks
 	 * (score and README pointers alike): not twice. */
 	if (integrity) {
@@ -529,22 +624,27 @@ int main(int argc, char **argv)
 				cases[kept++] = cases[i];
 		ncases = kept;
 	}
-	Suite *s = suite_create("corpus");
-	TCase *tc = tcase_create("grading");
-	tcase_set_timeout(tc, 1800);
-	tcase_add_loop_test(tc, grade_case, 0, ncases);
+	double start = monotonic_now();
+	struct shards *sh =
+	    mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		perror("corpus_test: mmap");
+		return 1;
+	}
+	printf("corpus: %d cases, %d shards\n", ncases, nshards);
+	fflush(stdout);
+	bool passed = run_shards(nshards - 1, sh) && ncases > 0;
+	int failed = atomic_load(&sh->failed);
+	/* After every integrity case, which may have left something behind. */
 	if (integrity)
-		tcase_add_test(tc, references_unchanged_after_attacks);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	int ran = srunner_ntests_run(sr);
-	srunner_free(sr);
+		failed += run_check(references_unchanged_after_attacks, 0);
 	char *clean[] = {"rm", "-rf", shared_work, NULL}, *ignored = NULL;
 	run_tool(clean, 60, &ignored);
 	free(ignored);
-	if (ran == 0)
+	printf("corpus: %d of %d cases graded, %d failed%s (%.0f s)\n", atomic_load(&sh->graded),
+	       ncases, failed, integrity ? "; references and stubs after the integrity cases" : "",
+	       monotonic_now() - start);
+	if (ncases == 0)
 		fprintf(stderr, "corpus_test: no case ran\n");
-	return failed == 0 && ran > 0 ? 0 : 1;
+	return passed && failed == 0 ? 0 : 1;
 }

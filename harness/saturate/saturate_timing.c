@@ -29,34 +29,46 @@ static size_t spans_of(long lo, long hi, int nthreads, struct harness_thread_spa
 	return harness_thread_spans(spans, MAX_SPANS);
 }
 
+/* Threads created and joined one by one never overlap, in any run; threads
+ * created together may still miss one another when other processes hold the
+ * CPUs (a thread that starts late finds the shared range taken), so a run
+ * that overlaps is sought among a few. */
+#define OVERLAP_TRIES 3
+
 START_TEST(threads_used)
 {
 	const int nthreads = 4;
 	long lo = TWO_TO_31 - harness_scaled(80000), hi = TWO_TO_31;
 	struct harness_thread_span spans[MAX_SPANS];
-	unsigned long created_before = harness_calls().thread_create;
-	long count;
-	size_t n = spans_of(lo, hi, nthreads, spans, &count);
-	unsigned long created = harness_calls().thread_create - created_before;
-	harness_info("count_primes(%ld, %ld, %d) created %lu threads", lo, hi, nthreads, created);
-	ck_assert_msg(count == sieve_count(lo, hi),
-	              "count_primes(%ld, %ld, %d) returned %ld, "
-	              "expected %ld",
-	              lo, hi, nthreads, count, sieve_count(lo, hi));
-	ck_assert_msg(created == (unsigned long)nthreads,
-	              "count_primes(..., %d) called pthread_create %lu times; it must create "
-	              "%d threads that do the counting",
-	              nthreads, created, nthreads);
-	double together = time_all_alive(spans, n);
-	if (together > 0)
-		harness_info("all %d threads ran at once for %.1f ms", nthreads, together * 1e3);
-	else
-		harness_info("the last thread began %.1f ms after the first one had ended",
-		             -together * 1e3);
+	double together = 0;
+	for (int run = 1; run <= OVERLAP_TRIES && together <= 0; run++) {
+		unsigned long created_before = harness_calls().thread_create;
+		long count;
+		size_t n = spans_of(lo, hi, nthreads, spans, &count);
+		unsigned long created = harness_calls().thread_create - created_before;
+		harness_info("run %d: count_primes(%ld, %ld, %d) created %lu threads", run, lo, hi,
+		             nthreads, created);
+		ck_assert_msg(count == sieve_count(lo, hi),
+		              "count_primes(%ld, %ld, %d) returned %ld, "
+		              "expected %ld",
+		              lo, hi, nthreads, count, sieve_count(lo, hi));
+		ck_assert_msg(
+		    created == (unsigned long)nthreads,
+		    "count_primes(..., %d) called pthread_create %lu times; it must create "
+		    "%d threads that do the counting",
+		    nthreads, created, nthreads);
+		together = time_all_alive(spans, n);
+		if (together > 0)
+			harness_info("all %d threads ran at once for %.1f ms", nthreads,
+			             together * 1e3);
+		else
+			harness_info("the last thread began %.1f ms after the first one had ended",
+			             -together * 1e3);
+	}
 	ck_assert_msg(together > 0,
-	              "the %d threads never ran all at once: one had finished before another "
-	              "began.  Create every thread first, then join them all",
-	              nthreads);
+	              "in %d runs the %d threads never ran all at once: one had finished before "
+	              "another began.  Create every thread first, then join them all",
+	              OVERLAP_TRIES, nthreads);
 }
 END_TEST
 
