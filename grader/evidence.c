@@ -21,6 +21,8 @@ void evidence_how_it_ended(const struct run_result *r, struct text *out)
 	text_printf(out, "the test did not finish: its process %s", how);
 	if (r->timed_out)
 		text_add(out, " (it hung: a deadlock, a lost wakeup or an endless loop)");
+	else if (r->stopped_by)
+		text_add(out, " (a stopped process runs none of its threads: never stop it)");
 	else if (r->signal == SIGSEGV)
 		text_add(out, " (a bad pointer or array index in your code)");
 	else if (r->signal == SIGABRT)

@@ -186,30 +186,46 @@ static _Noreturn void exec_command(const struct run_spec *spec, int out_fd, int 
 	_exit(127);
 }
 
-/* Waits for pid until the deadline; true if it ended (status stored). */
-static bool wait_until(pid_t pid, double deadline, int *status)
+/* How the wait for the command ended. */
+enum waited { WAIT_ENDED, WAIT_DEADLINE, WAIT_STOPPED };
+
+/* Waits for pid until the deadline (status stored when it ended, the
+ * stopping signal when it stayed stopped).  A stopped command would wait
+ * out its whole limit; it is given KEEPER_STOPPED_GRACE to be continued.
+ * pidfd says when it ends, not when it stops: hence a poll every 100 ms. */
+static enum waited wait_until(pid_t pid, double deadline, int *status)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	double stopped_since = 0;
+	enum waited how = WAIT_ENDED;
 	for (;;) {
-		pid_t w = waitpid(pid, status, WNOHANG);
-		if (w == pid)
+		pid_t w = waitpid(pid, status, WNOHANG | WUNTRACED | WCONTINUED);
+		if (w == pid && WIFSTOPPED(*status) && stopped_since == 0)
+			stopped_since = monotonic_now();
+		else if (w == pid && WIFCONTINUED(*status))
+			stopped_since = 0;
+		else if (w == pid)
 			break;
-		double left = deadline - monotonic_now();
+		double now = monotonic_now(), left = deadline - now;
+		if (stopped_since > 0 && now - stopped_since >= KEEPER_STOPPED_GRACE) {
+			*status = WSTOPSIG(*status);
+			how = WAIT_STOPPED;
+			break;
+		}
 		if (left <= 0) {
-			if (pidfd >= 0)
-				close(pidfd);
-			return false;
+			how = WAIT_DEADLINE;
+			break;
 		}
 		if (pidfd >= 0) {
 			struct pollfd p = {pidfd, POLLIN, 0};
-			poll(&p, 1, (int)(left * 1000) + 1);
+			poll(&p, 1, (int)((left < 0.1 ? left : 0.1) * 1000) + 1);
 		} else {
 			nap_ms(left < 0.005 ? 1 : 5);
 		}
 	}
 	if (pidfd >= 0)
 		close(pidfd);
-	return true;
+	return how;
 }
 
 _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int out_fd, int verdict_fd,
@@ -249,7 +265,9 @@ _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int out_fd
 	close(go[1]); /* end of file: the command may go */
 
 	int status = 0;
-	bool ended = wait_until(pid, start + spec->timeout, &status);
+	enum waited how = wait_until(pid, start + spec->timeout, &status);
+	int stop_signal = status;
+	bool ended = how == WAIT_ENDED;
 	if (!ended) {
 		killpg(pid, SIGKILL);
 		kill(pid, SIGKILL);
@@ -260,7 +278,9 @@ _Noreturn void keeper_main(const struct run_spec *spec, pid_t grader, int out_fd
 	int leftover = keeper_sweep_children();
 	struct keeper_report end = {
 	    .event = KEEPER_ENDED, .seconds = seconds, .leftover = leftover};
-	if (!ended)
+	if (how == WAIT_STOPPED)
+		end.end = END_STOPPED, end.value = stop_signal;
+	else if (!ended)
 		end.end = END_TIMED_OUT;
 	else if (WIFSIGNALED(status))
 		end.end = END_SIGNALED, end.value = WTERMSIG(status);

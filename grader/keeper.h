@@ -13,7 +13,10 @@
  * under PIPE_BUF, so never split): first the command's pid, before the
  * command may run, then how it ended. */
 enum keeper_event { KEEPER_STARTED = 1, KEEPER_NOT_STARTED, KEEPER_ENDED };
-enum keeper_end { END_EXITED, END_SIGNALED, END_TIMED_OUT };
+/* END_STOPPED: stopped by a signal (value) and left stopped for
+ * KEEPER_STOPPED_GRACE seconds, then killed: it could never finish. */
+enum keeper_end { END_EXITED, END_SIGNALED, END_TIMED_OUT, END_STOPPED };
+#define KEEPER_STOPPED_GRACE 1.0
 struct keeper_report {
 	int event;      /* enum keeper_event */
 	int pid;        /* the command (KEEPER_STARTED) */

@@ -85,6 +85,8 @@ static void apply_end(const struct keeper_report *k, struct run_result *r)
 	r->leftover_processes = k->leftover;
 	if (k->end == END_TIMED_OUT)
 		r->timed_out = true;
+	else if (k->end == END_STOPPED)
+		r->stopped_by = k->value, r->signal = SIGKILL;
 	else if (k->end == END_SIGNALED)
 		r->signal = k->value;
 	else {
@@ -263,6 +265,10 @@ void run_describe_end(const struct run_result *r, char *buf, size_t len)
 		snprintf(buf, len, "could not be started");
 	else if (r->timed_out)
 		snprintf(buf, len, "was stopped after its time limit of %.0f s", r->seconds);
+	else if (r->stopped_by)
+		snprintf(
+		    buf, len, "stopped on SIG%s and stayed stopped, so it was killed after %.1f s",
+		    sigabbrev_np(r->stopped_by) ? sigabbrev_np(r->stopped_by) : "?", r->seconds);
 	else if (r->signal)
 		snprintf(buf, len, "was killed by signal %d (%s)", r->signal, strsignal(r->signal));
 	else

@@ -34,6 +34,7 @@ struct run_result {
 	int exit_code;
 	int signal;     /* killed by this signal (0: none) */
 	bool timed_out; /* we killed it at the time limit */
+	int stopped_by; /* it stopped on this signal and stayed stopped: killed */
 	double seconds;
 	char *output;           /* stdout and stderr, NUL-terminated, capped */
 	size_t output_total;    /* bytes it wrote in all */

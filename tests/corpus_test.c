@@ -8,20 +8,21 @@
  *   / * expect-output: pthread_mutex_lock * /
  *
  * Besides the corpus, every exercise's reference solution must earn full
- * marks two runs in a row, and a third time after the integrity cases
- * (references_unchanged_after_attacks), and its stub less than half.
+ * marks, and again after the integrity cases (references_unchanged_after_
+ * attacks), and its stub less than half.
  *
  * tests/corpus/integrity/NAME.c holds attacks on the grader itself; each
  * names the exercise it is graded as with an "exercise=E" claim.  Each grading
  * runs the real grader binary on a fresh copy, exactly as `make grade`.
  *
- * Cases are graded by two shards at once (-j N for another count): each
- * shard process takes the next case from a shared counter.  Graders keep
- * their timing tests alone on the machine between themselves (machine.h),
- * so a timing verdict is the same as in a grading alone.  The integrity
- * cases, which share one work folder, take turns on a lock.
+ * The cases whose gradings run no timing check are graded by two shards at
+ * once (one on a single CPU; -j N for another count), each shard process
+ * taking the next case from a shared counter; then the others, one at a
+ * time.  The integrity cases, which share one work folder, are among the
+ * latter, and take turns on a lock besides.
  */
 #include "course.h"
+#include "pool.h"
 #include "run.h"
 #include "text.h"
 #include "util.h"
@@ -132,7 +133,7 @@ static void find_cases(void)
 		if (access(path, R_OK) != 0)
 			continue;
 		snprintf(path, sizeof path, "solutions/%s/%s.c", e, e);
-		add_case(e, path, 2, "expect: score=full\n");
+		add_case(e, path, 1, "expect: score=full\n");
 		snprintf(path, sizeof path, "exercises/%s/%s.c", e, e);
 		add_case(e, path, 1, "expect: score=under-half\n");
 		char dir[256];
@@ -538,42 +539,64 @@ static int run_check(const TTest *test, int k)
 	return failed;
 }
 
-/* What the shards share: the next case to grade and the failures. */
-struct shards {
+/* What the shards of a phase share: its cases (indices into cases[]), the
+ * next one to grade, and the counts. */
+struct phase {
+	int order[MAX_CASES], count;
 	atomic_int next, failed, graded;
 };
 
-/* One shard: grades the next case until none is left. */
-static void run_shard(struct shards *sh)
+/* One shard: grades the phase's next case until none is left. */
+static void run_shard(struct phase *ph)
 {
-	for (int k; (k = atomic_fetch_add(&sh->next, 1)) < ncases;) {
-		atomic_fetch_add(&sh->failed, run_check(grade_case, k));
-		atomic_fetch_add(&sh->graded, 1);
+	for (int k; (k = atomic_fetch_add(&ph->next, 1)) < ph->count;) {
+		atomic_fetch_add(&ph->failed, run_check(grade_case, ph->order[k]));
+		atomic_fetch_add(&ph->graded, 1);
 	}
 }
 
-/* Grades every case in nshards processes at once; true if all passed. */
-static bool run_shards(int nshards, struct shards *sh)
+/* Grades the phase's cases in nshards processes at once (this one among
+ * them); false if a shard died. */
+static bool run_shards(int nshards, struct phase *ph)
 {
 	pid_t pids[16];
 	int started = 0;
-	for (; started < nshards && started < 16; started++) {
+	for (; started < nshards - 1 && started < 16; started++) {
 		pids[started] = fork();
 		if (pids[started] < 0)
 			break;
 		if (pids[started] == 0) {
-			run_shard(sh);
+			run_shard(ph);
 			_exit(0);
 		}
 	}
-	run_shard(sh); /* a shard that could not be forked is this process */
+	run_shard(ph);
 	bool clean = true;
 	for (int i = 0; i < started; i++) {
 		int status;
 		clean &= waitpid(pids[i], &status, 0) == pids[i] && WIFEXITED(status) &&
 		         WEXITSTATUS(status) == 0;
 	}
-	return clean && atomic_load(&sh->failed) == 0 && atomic_load(&sh->graded) == ncases;
+	return clean;
+}
+
+/* Whether grading the case runs timing checks: every check when a claim is
+ * about the score, else those its claims name. */
+static bool runs_timing(const struct grading_case *c)
+{
+	char checks[128];
+	return !claimed_checks(c->expect, checks, sizeof checks) || strstr(checks, "timing");
+}
+
+/* The cases of one phase: those that run timing checks (and the integrity
+ * cases, which take turns anyway), or the others. */
+static void fill_phase(struct phase *ph, bool timing)
+{
+	ph->count = 0;
+	atomic_store(&ph->next, 0);
+	for (int i = 0; i < ncases; i++)
+		if ((runs_timing(&cases[i]) || cases[i].shared_work) == timing)
+			ph->order[ph->count++] = i;
 }
 
 /* Keeps the cases that `corpus_test E...` names (an exercise or part of a
@@ -599,7 +622,7 @@ static bool keep_named(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	int nshards = 2;
+	int nshards = pool_cpus() < 2 ? 1 : 2;
 	if (argc > 2 && strcmp(argv[1], "-j") == 0) {
 		nshards = atoi(argv[2]) > 0 ? atoi(argv[2]) : 1;
 		argc -= 2;
@@ -625,26 +648,36 @@ int main(int argc, char **argv)
 		ncases = kept;
 	}
 	double start = monotonic_now();
-	struct shards *sh =
-	    mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED) {
+	struct phase *ph =
+	    mmap(NULL, sizeof *ph, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ph == MAP_FAILED) {
 		perror("corpus_test: mmap");
 		return 1;
 	}
-	printf("corpus: %d cases, %d shards\n", ncases, nshards);
+	/* Gradings without timing checks in shards; those with, one at a time:
+	 * a timing check waits for every other grading's running jobs
+	 * (machine.h), hanging ones included, so sharding them gains nothing. */
+	fill_phase(ph, false);
+	printf("corpus: %d cases without timing checks, %d shards\n", ph->count, nshards);
 	fflush(stdout);
-	bool passed = run_shards(nshards - 1, sh) && ncases > 0;
-	int failed = atomic_load(&sh->failed);
+	bool shards_ok = run_shards(nshards, ph);
+	int failed = atomic_load(&ph->failed), graded = atomic_load(&ph->graded);
+	fill_phase(ph, true);
+	printf("corpus: %d cases with timing checks, one at a time\n", ph->count);
+	fflush(stdout);
+	shards_ok &= run_shards(1, ph);
+	failed += atomic_load(&ph->failed);
+	graded += atomic_load(&ph->graded);
 	/* After every integrity case, which may have left something behind. */
 	if (integrity)
 		failed += run_check(references_unchanged_after_attacks, 0);
-	char *clean[] = {"rm", "-rf", shared_work, NULL}, *ignored = NULL;
-	run_tool(clean, 60, &ignored);
+	char *remove[] = {"rm", "-rf", shared_work, NULL}, *ignored = NULL;
+	run_tool(remove, 60, &ignored);
 	free(ignored);
-	printf("corpus: %d of %d cases graded, %d failed%s (%.0f s)\n", atomic_load(&sh->graded),
-	       ncases, failed, integrity ? "; references and stubs after the integrity cases" : "",
+	printf("corpus: %d of %d cases graded, %d failed%s (%.0f s)\n", graded, ncases, failed,
+	       integrity ? "; references and stubs after the integrity cases" : "",
 	       monotonic_now() - start);
 	if (ncases == 0)
 		fprintf(stderr, "corpus_test: no case ran\n");
-	return passed && failed == 0 ? 0 : 1;
+	return shards_ok && graded == ncases && ncases > 0 && failed == 0 ? 0 : 1;
 }

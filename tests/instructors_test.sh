@@ -273,6 +273,15 @@ grade_class() {
 		[ -s '$tmp/gradebook/mallory.log' ]"
 	check "nothing the hostile submission started is left running" \
 		sh -c "! ps -eo args | grep -q '^sleep 4243'"
+	pair=$tmp/pair-submissions
+	mkdir -p "$pair/carol/saturate" "$pair/dave/saturate"
+	cp solutions/saturate/saturate.c "$pair/carol/saturate/"
+	cp solutions/saturate/saturate.c "$pair/dave/saturate/"
+	make -s grade-class DIR="$pair" OUT="$tmp/pair.csv" EX=saturate JOBS=2 \
+		>"$tmp/pair.log" 2>&1
+	check "JOBS=2 with timing checks: two correct submissions graded at once both get full marks" \
+		sh -c "grep -q '^carol,100,100,100,' '$tmp/pair.csv' &&
+			grep -q '^dave,100,100,100,' '$tmp/pair.csv'"
 	mkdir -p "$tmp/artifacts/alice"
 	cp "$tmp/gradebook/alice.json" "$tmp/artifacts/alice/"
 	cp "$tmp/gradebook/bob.json" "$tmp/artifacts/"

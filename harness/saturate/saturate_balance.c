@@ -93,9 +93,12 @@ START_TEST(balance)
 {
 	unsigned cpus = harness_cpus();
 	int nthreads = cpus < 2 ? 2 : (int)cpus;
-	long hi = 1L << 17, count;
-	/* Warm-up and calibration: enough work to time each thread. */
-	while (hi < (1L << 26) && student_count(0, hi, nthreads, &count).cpu < 0.12)
+	long hi = 1L << 17;
+	struct harness_thread_span spans[MAX_SPANS];
+	size_t n;
+	/* Warm-up and calibration: enough work to time each thread; a wrong
+	 * count fails at once, before a long range is tried. */
+	while (hi < (1L << 26) && traced(0, hi, nthreads, sieve_count(0, hi), spans, &n).cpu < 0.12)
 		hi *= 2;
 	long expected = sieve_count(0, hi);
 	double serial_cpu = serial_cpu_of(hi, expected);

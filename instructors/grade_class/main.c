@@ -11,9 +11,9 @@
  * folder, its terminal report in FILE/STUDENT.log and its results in
  * FILE/STUDENT.json (FILE being the gradebook's name without .csv).  The
  * gradebook (gradebook.c) has one row per student.  Students are graded one
- * at a time unless --jobs says otherwise and no exercise graded has timing
- * checks: a timing check measures the machine, and a second grading running
- * beside it would make an honest submission look slow.
+ * at a time unless --jobs says otherwise; the gradings then keep their
+ * timing checks alone on the machine between themselves (grader/machine.h),
+ * so a second grading never makes an honest submission look slow.
  *
  * With --merge it grades nothing: it builds the gradebook from the results
  * files (STUDENT.json) that gradings elsewhere left in RESULTS, such as one
@@ -66,26 +66,23 @@ static int parse_args(int argc, char **argv, struct batch *c)
 }
 
 /* Reads every exercise's rubric: a typo in a name would otherwise cost
- * every student a row of zeros.  Returns -1 if one is missing or broken,
- * else whether any has a timing check. */
-static int timing_checks(const struct batch *c)
+ * every student a row of zeros.  Returns -1 if one is missing or broken
+ * (having said which), else 0. */
+static int known_exercises(const struct batch *c)
 {
-	int timing = 0;
-	for (int e = 0; e < c->nexercises && timing >= 0; e++) {
+	int rc = 0;
+	for (int e = 0; e < c->nexercises; e++) {
 		struct rubric r;
 		char err[512];
-		bool known =
-		    rubric_load_exercise(c->root, c->exercises[e], &r, err, sizeof err) == 0;
-		if (!known) {
+		if (rubric_load_exercise(c->root, c->exercises[e], &r, err, sizeof err) != 0) {
 			fprintf(stderr, "grade-class: unknown exercise '%s': %s\n", c->exercises[e],
 			        err);
-			timing = -1;
+			rc = -1;
+			continue;
 		}
-		for (size_t t = 0; known && t < r.count; t++)
-			timing |= r.tests[t].check == CHECK_TIMING;
 		rubric_free(&r);
 	}
-	return timing;
+	return rc;
 }
 
 /* FILE.csv keeps its students' logs and results in FILE/. */
@@ -117,19 +114,11 @@ int main(int argc, char **argv)
 	if (c.merge)
 		return students_find_results(&c) == 0 && gradebook_write(&c) == 0 ? 0 : 2;
 	run_init();
-	int timing = timing_checks(&c);
-	if (timing < 0 || students_find(&c) != 0 || make_results_dir(&c) != 0)
+	if (known_exercises(&c) != 0 || students_find(&c) != 0 || make_results_dir(&c) != 0)
 		return 2;
 	for (int i = 0; i < c.nstudents; i++) {
 		c.students[i].json = student_file(&c, &c.students[i], "json");
 		c.students[i].log = student_file(&c, &c.students[i], "log");
-	}
-	if (c.jobs > 1 && timing) {
-		fprintf(stderr,
-		        "grade-class: grading one student at a time, not %d: timing checks "
-		        "need the machine to themselves\n",
-		        c.jobs);
-		c.jobs = 1;
 	}
 	grade_all(&c);
 	if (gradebook_write(&c) != 0)

@@ -1,6 +1,7 @@
 /* expect: build=passed functional=failed procs=none tree=unchanged also=zombie calls=any */
-/* expect-output: did not finish */
-/* Stops itself with SIGSTOP: no watchdog can run, the keeper's limit must. */
+/* expect-output: stopped on SIGSTOP and stayed stopped */
+/* Stops itself with SIGSTOP: no watchdog can run; the keeper sees the stop
+ * and kills it after a second, rather than waiting out the time limit. */
 #include "balance.h"
 
 #include <stdatomic.h>
