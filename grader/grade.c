@@ -21,6 +21,7 @@
 #include "harness_run.h"
 #include "jobuid.h"
 #include "judge.h"
+#include "machine.h"
 #include "report.h"
 #include "rules.h"
 #include "rundir.h"
@@ -213,6 +214,9 @@ int grade_exercise(const struct grader_config *cfg, const char *exercise, struct
 	if (rubric_load_exercise(cfg->root, exercise, &rubric, err, errlen) != 0)
 		return -1;
 	report_exercise_start(exercise);
+	/* Not while another grader runs a timing test: compiling takes CPUs. */
+	if (machine_wanted())
+		machine_share();
 	report_progress(exercise, "building");
 	struct build build;
 	struct grade_state e = {.g = {.cfg = cfg, .exercise = exercise, .build = &build},

@@ -4,11 +4,15 @@
  *
  * Two files in one folder, locked with flock(2): "machine" (shared by
  * graders that run anything, exclusive for one that runs a timing test)
- * and "turnstile" (held while taking either, and by a grader all the time
- * it waits for the exclusive lock).  Invariant: a grader never waits for
- * the turnstile while it holds "machine", so no two graders wait on each
- * other.  The descriptors are close-on-exec and the harness closes every
- * inherited descriptor, so a submission never holds either.
+ * and "turnstile" (held while taking either, and by a grader from the
+ * moment it wants to run alone until its timing test ends).  Invariant: a
+ * grader never waits for the turnstile while it holds "machine", so no two
+ * graders wait on each other.  A grader that wants to run alone also goes
+ * ahead once the machine has stayed idle for half a second: the jobs other
+ * graders still run are then blocked ones (a hang waiting out its limit),
+ * which take nothing from the test, and the turnstile stops new ones.  The descriptors are
+ * close-on-exec and the harness closes every inherited descriptor, so a submission never holds
+ * either.
  */
 #include "machine.h"
 
@@ -24,15 +28,46 @@
 
 static int machine_fd = -1, turnstile_fd = -1;
 static double longest_wait;
+/* The turnstile, held from machine_alone to machine_share: no grader
+ * starts a job meanwhile. */
+static bool holding_turnstile;
+
+/* Idle: under IDLE_BUSY of all CPUs busy in each IDLE_SAMPLE for IDLE_SPAN. */
+#define IDLE_BUSY   0.10
+#define IDLE_SAMPLE 0.1
+#define IDLE_SPAN   0.5
+
+/* The machine's CPU time so far, all CPUs: total[0] and idle (with I/O
+ * wait) total[1], in clock ticks; false if /proc/stat cannot be read. */
+static bool cpu_totals(unsigned long long total[2])
+{
+	unsigned long long v[8] = {0};
+	FILE *f = fopen("/proc/stat", "re");
+	int n = f ? fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+	                   &v[3], &v[4], &v[5], &v[6], &v[7])
+	          : 0;
+	if (f)
+		fclose(f);
+	if (n < 5)
+		return false;
+	total[0] = v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
+	total[1] = v[3] + v[4];
+	return true;
+}
 
 static int open_lock(const char *dir, const char *name)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/concurrency-grader.%s.lock", dir, name);
-	/* Read-only is enough for flock; O_NOFOLLOW: not through a planted link. */
-	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd >= 0)
-		(void)fchmod(fd, 0644); /* graders of other users open it too */
+	/* Read-only is enough for flock; O_NOFOLLOW: not through a planted link.
+	 * An existing file is opened without O_CREAT, which the kernel refuses
+	 * on another user's file in /tmp (fs.protected_regular). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT) {
+		fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (fd >= 0)
+			(void)fchmod(fd, 0644); /* graders of other users open it too */
+	}
 	return fd;
 }
 
@@ -88,20 +123,41 @@ bool machine_wanted(void)
 	return errno == EWOULDBLOCK;
 }
 
+/* Busy share of the machine's CPU time (all CPUs) over about interval
+ * seconds, from /proc/stat; 1 if unknown. */
+static double busy_share(double interval)
+{
+	unsigned long long before[2], after[2];
+	if (!cpu_totals(before))
+		return 1;
+	nanosleep(&(struct timespec){0, (long)(interval * 1e9)}, NULL);
+	if (!cpu_totals(after) || after[0] <= before[0])
+		return 1;
+	return 1.0 - (double)(after[1] - before[1]) / (double)(after[0] - before[0]);
+}
+
 double machine_alone(void)
 {
 	if (machine_fd < 0)
 		return 0;
 	double start = monotonic_now(), deadline = start + longest_wait;
-	flock(machine_fd, LOCK_UN);
-	bool in = lock_by(turnstile_fd, LOCK_EX, deadline);
 	/* flock converts a lock by dropping it first, so the shared hold is
-	 * given up above in any case: waiting for "machine" exclusively while
+	 * given up here in any case: waiting for "machine" exclusively while
 	 * holding it shared would never end. */
-	bool alone = lock_by(machine_fd, LOCK_EX, deadline);
-	if (in)
-		flock(turnstile_fd, LOCK_UN);
-	return alone ? monotonic_now() - start : -1;
+	flock(machine_fd, LOCK_UN);
+	holding_turnstile = lock_by(turnstile_fd, LOCK_EX, deadline);
+	/* No grader starts a job now.  Those still running elsewhere may be
+	 * blocked for good (a hang waits out its limit): once the machine has
+	 * been idle for IDLE_SPAN, they take nothing from the test. */
+	int idle_samples = 0;
+	while (flock(machine_fd, LOCK_EX | LOCK_NB) != 0) {
+		if (monotonic_now() >= deadline)
+			return -1;
+		idle_samples = busy_share(IDLE_SAMPLE) < IDLE_BUSY ? idle_samples + 1 : 0;
+		if (idle_samples * IDLE_SAMPLE >= IDLE_SPAN)
+			return monotonic_now() - start;
+	}
+	return monotonic_now() - start;
 }
 
 void machine_share(void)
@@ -109,5 +165,8 @@ void machine_share(void)
 	if (machine_fd < 0)
 		return;
 	flock(machine_fd, LOCK_UN);
+	if (holding_turnstile)
+		flock(turnstile_fd, LOCK_UN);
+	holding_turnstile = false;
 	take_shared(monotonic_now() + longest_wait);
 }

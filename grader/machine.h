@@ -8,7 +8,8 @@
  * in shards).  Every grader holds a shared lock while it runs anything and
  * an exclusive one while it runs a timing test.  A turnstile taken before
  * either lets a grader that waits to run alone stop new shared holders, so
- * it waits only for the jobs already running.
+ * it waits only for the jobs already running, and only while they use the
+ * CPUs: a job that hangs until its limit is no reason to wait.
  *
  * Every wait is bounded: a grader that cannot have the machine in time
  * runs anyway, and the timing harness's busy-machine rules apply.  Without
@@ -32,9 +33,10 @@ int machine_join(const char *dir, double max_wait);
  * then call machine_share before starting another. */
 bool machine_wanted(void);
 
-/* With no job running: waits until no other grader runs anything and
- * takes the exclusive hold.  Returns the seconds waited, or -1 if it gave
- * up after max_wait (the test then runs alongside the others). */
+/* With no job running: stops other graders from starting jobs, and waits
+ * until none of theirs runs (the exclusive hold) or the machine has stayed
+ * idle for half a second.  Returns the seconds waited, or -1 if it gave up
+ * after max_wait (the test then runs alongside the others). */
 double machine_alone(void);
 
 /* With no job running, after a test that ran alone or when another grader

@@ -594,6 +594,8 @@ static void fill_phase(struct phase *ph, bool timing)
 {
 	ph->count = 0;
 	atomic_store(&ph->next, 0);
+	atomic_store(&ph->failed, 0);
+	atomic_store(&ph->graded, 0);
 	for (int i = 0; i < ncases; i++)
 		if ((runs_timing(&cases[i]) || cases[i].shared_work) == timing)
 			ph->order[ph->count++] = i;

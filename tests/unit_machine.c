@@ -1,12 +1,15 @@
 /*
  * unit_machine.c -- a timing test has the machine to itself across
- * graders: two processes play two graders on one pair of lock files.
+ * graders: two processes play two graders on one pair of lock files, and a
+ * spinning child plays a job that uses a CPU.  Run on a quiet machine (the
+ * idle case needs one).
  */
 #include "machine.h"
 #include "util.h"
 
 #include <check.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -52,9 +55,28 @@ static int nonblocking_pipe(int fds[2])
 	return pipe2(fds, O_NONBLOCK);
 }
 
+/* A job of this grader that keeps a CPU busy until killed. */
+static pid_t busy_job(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		alarm(30);
+		for (volatile unsigned long spin = 0;; spin++)
+			;
+	}
+	return pid;
+}
+
+static void end_job(pid_t job)
+{
+	kill(job, SIGKILL);
+	waitpid(job, NULL, 0);
+}
+
 START_TEST(a_timing_test_waits_for_the_running_jobs_and_then_runs_alone)
 {
 	ck_assert_int_eq(machine_join(dir, 30), 0);
+	pid_t job = busy_job();
 	int fds[2];
 	ck_assert_int_eq(nonblocking_pipe(fds), 0);
 	pid_t other = other_grader_alone(30, 0.5, fds[1]);
@@ -67,7 +89,9 @@ START_TEST(a_timing_test_waits_for_the_running_jobs_and_then_runs_alone)
 	double waited;
 	ck_assert_msg(!readable_within(fds[0], 0.5, &waited),
 	              "the other grader ran alone while this one still ran a job");
-	/* This one yields: the other runs first, then this one may go on. */
+	/* This one's job ends and it yields: the other runs first, then this
+	 * one may go on. */
+	end_job(job);
 	double start = monotonic_now();
 	machine_share();
 	double shared_after = monotonic_now() - start;
@@ -101,6 +125,7 @@ END_TEST
 START_TEST(a_grader_that_never_yields_is_waited_for_only_so_long)
 {
 	ck_assert_int_eq(machine_join(dir, 30), 0);
+	pid_t job = busy_job();
 	int fds[2];
 	ck_assert_int_eq(nonblocking_pipe(fds), 0);
 	double start = monotonic_now();
@@ -109,6 +134,23 @@ START_TEST(a_grader_that_never_yields_is_waited_for_only_so_long)
 	ck_assert_msg(readable_within(fds[0], 5, &waited), "the other grader waited for ever");
 	ck_assert_msg(waited < 0, "the other grader says it ran alone (%.2f s)", waited);
 	ck_assert_msg(monotonic_now() - start >= 0.9, "the other grader gave up too early");
+	waitpid(other, NULL, 0);
+	end_job(job);
+}
+END_TEST
+
+START_TEST(a_job_that_hangs_idle_does_not_hold_a_timing_test_back)
+{
+	/* This grader holds the machine, but its job is blocked (no CPU). */
+	ck_assert_int_eq(machine_join(dir, 30), 0);
+	int fds[2];
+	ck_assert_int_eq(nonblocking_pipe(fds), 0);
+	pid_t other = other_grader_alone(30, 0, fds[1]);
+	double waited;
+	ck_assert_msg(readable_within(fds[0], 10, &waited),
+	              "the other grader waited over 10 s for an idle machine");
+	ck_assert_msg(waited >= 0.5 && waited < 5,
+	              "the other grader waited %.2f s; an idle machine is seen in 0.5 s", waited);
 	waitpid(other, NULL, 0);
 }
 END_TEST
@@ -134,6 +176,7 @@ int main(void)
 	tcase_add_test(tc, a_timing_test_waits_for_the_running_jobs_and_then_runs_alone);
 	tcase_add_test(tc, graders_that_only_share_never_wait);
 	tcase_add_test(tc, a_grader_that_never_yields_is_waited_for_only_so_long);
+	tcase_add_test(tc, a_job_that_hangs_idle_does_not_hold_a_timing_test_back);
 	tcase_add_test(tc, without_lock_files_the_grader_runs_as_if_alone);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
