@@ -81,7 +81,7 @@ static bool lock_by(int fd, int op, double deadline)
 			return false;
 		if (monotonic_now() >= deadline)
 			return false;
-		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+		nanosleep(&(struct timespec){0, 10000000L}, NULL);
 	}
 }
 

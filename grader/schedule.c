@@ -109,16 +109,13 @@ void schedule_run(const struct schedule *s)
 			machine_share();
 		if (running == 0)
 			alone_running = false;
-		if (skip) {
-			done[i] = true;
-		} else if (quick) {
+		if (quick)
 			run_inline(s, t, i, &jobs[i]);
-			done[i] = true;
-		} else if (t && start_job(s, i, alone, jobs, args, waited)) {
+		if (t && !skip && !quick && start_job(s, i, alone, jobs, args, waited)) {
 			running++;
 			alone_running = alone;
 		} else if (t) {
-			done[i] = true;
+			done[i] = true; /* skipped, graded inline, or not started */
 		}
 		for (; next_done < n && done[next_done]; next_done++) {
 			note_machine_wait(&jobs[next_done], waited[next_done]);
