@@ -200,12 +200,15 @@ static enum waited wait_until(pid_t pid, double deadline, int *status)
 	enum waited how = WAIT_ENDED;
 	for (;;) {
 		pid_t w = waitpid(pid, status, WNOHANG | WUNTRACED | WCONTINUED);
-		if (w == pid && WIFSTOPPED(*status) && stopped_since == 0)
-			stopped_since = monotonic_now();
-		else if (w == pid && WIFCONTINUED(*status))
+		if (w == pid && WIFSTOPPED(*status)) {
+			/* A second stop whose continue went unseen keeps the first time. */
+			if (stopped_since == 0)
+				stopped_since = monotonic_now();
+		} else if (w == pid && WIFCONTINUED(*status)) {
 			stopped_since = 0;
-		else if (w == pid)
+		} else if (w == pid) {
 			break;
+		}
 		double now = monotonic_now(), left = deadline - now;
 		if (stopped_since > 0 && now - stopped_since >= KEEPER_STOPPED_GRACE) {
 			*status = WSTOPSIG(*status);

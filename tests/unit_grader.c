@@ -307,6 +307,41 @@ START_TEST(run_kills_a_hang_at_its_time_limit)
 }
 END_TEST
 
+/* A stopped command would wait out its limit: it is killed after a second. */
+START_TEST(run_ends_a_command_that_stays_stopped)
+{
+	struct run_result r = run_shell("kill -STOP $$; exit 0", 20, 1024);
+	ck_assert_int_eq(r.stopped_by, SIGSTOP);
+	ck_assert(!r.exited && !r.timed_out);
+	ck_assert_msg(r.seconds < 5, "killed after %.1f s", r.seconds);
+	run_result_free(&r);
+}
+END_TEST
+
+START_TEST(run_lets_a_stopped_command_be_continued)
+{
+	struct run_result r =
+	    run_shell("(sleep 0.3; kill -CONT $$) & kill -STOP $$; echo resumed; exit 4", 20, 1024);
+	ck_assert(r.exited);
+	ck_assert_int_eq(r.exit_code, 4);
+	ck_assert_str_eq(r.output, "resumed\n");
+	run_result_free(&r);
+}
+END_TEST
+
+/* Continued and stopped again at once: the keeper sees only the second
+ * stop, which is still a stop, not an end. */
+START_TEST(run_sees_a_stop_after_an_unseen_continue)
+{
+	struct run_result r = run_shell(
+	    "(sleep 0.3; kill -CONT $$; kill -STOP $$) & kill -STOP $$; exit 0", 20, 1024);
+	ck_assert_int_eq(r.stopped_by, SIGSTOP);
+	ck_assert(!r.exited && !r.timed_out);
+	ck_assert_msg(r.seconds < 5, "killed after %.1f s", r.seconds);
+	run_result_free(&r);
+}
+END_TEST
+
 START_TEST(run_caps_a_flood_of_output)
 {
 	struct run_result r = run_shell("head -c 5000000 /dev/zero | tr '\\0' x", 20, 1000);
@@ -361,6 +396,9 @@ int main(void)
 	tcase_set_timeout(runner, 60);
 	tcase_add_test(runner, run_reports_exit_status_and_output);
 	tcase_add_test(runner, run_kills_a_hang_at_its_time_limit);
+	tcase_add_test(runner, run_ends_a_command_that_stays_stopped);
+	tcase_add_test(runner, run_lets_a_stopped_command_be_continued);
+	tcase_add_test(runner, run_sees_a_stop_after_an_unseen_continue);
 	tcase_add_test(runner, run_caps_a_flood_of_output);
 	tcase_add_test(runner, run_survives_a_command_that_kills_its_parent);
 	tcase_add_test(runner, run_kills_daemons_left_behind);
