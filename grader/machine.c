@@ -10,9 +10,9 @@
  * graders wait on each other.  A grader that wants to run alone also goes
  * ahead once the machine has stayed idle for half a second: the jobs other
  * graders still run are then blocked ones (a hang waiting out its limit),
- * which take nothing from the test, and the turnstile stops new ones.  The descriptors are
- * close-on-exec and the harness closes every inherited descriptor, so a submission never holds
- * either.
+ * which take nothing from the test, and the turnstile stops new ones.
+ * The descriptors are close-on-exec and the harness closes every inherited
+ * descriptor, so a submission never holds either.
  */
 #include "machine.h"
 
@@ -116,7 +116,9 @@ bool machine_wanted(void)
 {
 	if (turnstile_fd < 0)
 		return false;
-	if (flock(turnstile_fd, LOCK_EX | LOCK_NB) == 0) {
+	/* A shared probe: graders probing at once do not see each other as
+	 * waiting, only a holder of the turnstile. */
+	if (flock(turnstile_fd, LOCK_SH | LOCK_NB) == 0) {
 		flock(turnstile_fd, LOCK_UN);
 		return false;
 	}
