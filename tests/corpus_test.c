@@ -19,7 +19,7 @@
  * once (one on a single CPU; -j N for another count), each shard process
  * taking the next case from a shared counter; then the others, one at a
  * time.  The integrity cases, which share one work folder, are among the
- * latter, and take turns on a lock besides.
+ * latter (fill_phase), so no two of them are graded at once.
  */
 #include "course.h"
 #include "pool.h"
@@ -29,13 +29,11 @@
 
 #include <check.h>
 #include <dirent.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -283,14 +281,6 @@ static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 		snprintf(reference, sizeof reference, "solutions/%s/%s.c", other, other);
 		place(reference, src, other);
 	}
-	/* The integrity cases share one work folder: one grading at a time. */
-	int turn = -1;
-	if (c->shared_work) {
-		char lock[300];
-		snprintf(lock, sizeof lock, "%s/turn.lock", shared_work);
-		turn = open(lock, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
-		ck_assert_msg(turn >= 0 && flock(turn, LOCK_EX) == 0, "cannot lock %s", lock);
-	}
 	char *argv[] = {"build/grader/grader",
 	                "--root",
 	                ".",
@@ -316,8 +306,6 @@ static json_t *grade(const struct grading_case *c, char *log, size_t loglen)
 		argv[n++] = checks;
 	}
 	json_t *root = run_grader(argv, 900, json, c->path, log, loglen);
-	if (turn >= 0)
-		close(turn);
 	if (strstr(c->expect, "procs=none")) {
 		int left = processes_inside(tmp);
 		ck_assert_msg(left == 0, "%s: %d process(es) outlived grading", c->path, left);
@@ -589,7 +577,8 @@ static bool runs_timing(const struct grading_case *c)
 }
 
 /* The cases of one phase: those that run timing checks (and the integrity
- * cases, which take turns anyway), or the others. */
+ * cases, which share one work folder, so one grading at a time), or the
+ * others. */
 static void fill_phase(struct phase *ph, bool timing)
 {
 	ph->count = 0;
