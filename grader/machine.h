@@ -8,12 +8,15 @@
  * in shards).  Every grader holds a shared lock while it runs anything and
  * an exclusive one while it runs a timing test.  A turnstile taken before
  * either lets a grader that waits to run alone stop new shared holders, so
- * it waits only for the jobs already running, and only while they use the
- * CPUs: a job that hangs until its limit is no reason to wait.
+ * it waits only for the jobs already running.  It does not go ahead while
+ * another grader's job looks idle: a submission could sleep, then spin
+ * through a classmate's timing test.
  *
  * Every wait is bounded: a grader that cannot have the machine in time
- * runs anyway, and the timing harness's busy-machine rules apply.  Without
- * the lock files (a read-only folder) every call does nothing.
+ * runs anyway, and the timing harness's busy-machine rules apply; it then
+ * stops coordinating, so whoever holds the files for ever costs a grading
+ * one wait at most.  Without the lock files (a read-only folder) every
+ * call does nothing.
  */
 #ifndef GRADER_MACHINE_H
 #define GRADER_MACHINE_H
@@ -34,14 +37,15 @@ int machine_join(const char *dir, double max_wait);
 bool machine_wanted(void);
 
 /* With no job running: stops other graders from starting jobs, and waits
- * until none of theirs runs (the exclusive hold) or the machine has stayed
- * idle for half a second.  Returns the seconds waited, or -1 if it gave up
- * after max_wait (the test then runs alongside the others). */
+ * until none of theirs runs (the exclusive hold).  Returns the seconds
+ * waited, or -1 if it gave up after max_wait (the test then runs alongside
+ * the others, and this grader stops coordinating). */
 double machine_alone(void);
 
 /* With no job running, after a test that ran alone or when another grader
  * wants the machine: lets the graders that wait to run alone go first, and
- * returns holding the shared lock again (or after max_wait). */
+ * returns holding the shared lock again (or, after max_wait, having
+ * stopped coordinating). */
 void machine_share(void);
 
 #endif

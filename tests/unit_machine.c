@@ -1,15 +1,12 @@
 /*
  * unit_machine.c -- a timing test has the machine to itself across
- * graders: two processes play two graders on one pair of lock files, and a
- * spinning child plays a job that uses a CPU.  Run on a quiet machine (the
- * idle case needs one).
+ * graders: two processes play two graders on one pair of lock files.
  */
 #include "machine.h"
 #include "util.h"
 
 #include <check.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -25,7 +22,8 @@ static void pause_for(double seconds)
 }
 
 /* A second grader, in a child: joins, then runs one test alone that lasts
- * hold seconds; writes how long it waited (or -1) to fd. */
+ * hold seconds; writes how long it waited (or -1) to fd.  Having given up,
+ * it tries once more and writes what that returned. */
 static pid_t other_grader_alone(double max_wait, double hold, int fd)
 {
 	pid_t pid = fork();
@@ -33,6 +31,10 @@ static pid_t other_grader_alone(double max_wait, double hold, int fd)
 		machine_join(dir, max_wait);
 		double waited = machine_alone();
 		ck_assert(write(fd, &waited, sizeof waited) == sizeof waited);
+		if (waited < 0) {
+			double again = machine_alone();
+			ck_assert(write(fd, &again, sizeof again) == sizeof again);
+		}
 		pause_for(hold);
 		_exit(0);
 	}
@@ -55,28 +57,9 @@ static int nonblocking_pipe(int fds[2])
 	return pipe2(fds, O_NONBLOCK);
 }
 
-/* A job of this grader that keeps a CPU busy until killed. */
-static pid_t busy_job(void)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		alarm(30);
-		for (volatile unsigned long spin = 0;; spin++)
-			;
-	}
-	return pid;
-}
-
-static void end_job(pid_t job)
-{
-	kill(job, SIGKILL);
-	waitpid(job, NULL, 0);
-}
-
 START_TEST(a_timing_test_waits_for_the_running_jobs_and_then_runs_alone)
 {
 	ck_assert_int_eq(machine_join(dir, 30), 0);
-	pid_t job = busy_job();
 	int fds[2];
 	ck_assert_int_eq(nonblocking_pipe(fds), 0);
 	pid_t other = other_grader_alone(30, 0.5, fds[1]);
@@ -89,9 +72,8 @@ START_TEST(a_timing_test_waits_for_the_running_jobs_and_then_runs_alone)
 	double waited;
 	ck_assert_msg(!readable_within(fds[0], 0.5, &waited),
 	              "the other grader ran alone while this one still ran a job");
-	/* This one's job ends and it yields: the other runs first, then this
+	/* This one's jobs end and it yields: the other runs first, then this
 	 * one may go on. */
-	end_job(job);
 	double start = monotonic_now();
 	machine_share();
 	double shared_after = monotonic_now() - start;
@@ -125,7 +107,6 @@ END_TEST
 START_TEST(a_grader_that_never_yields_is_waited_for_only_so_long)
 {
 	ck_assert_int_eq(machine_join(dir, 30), 0);
-	pid_t job = busy_job();
 	int fds[2];
 	ck_assert_int_eq(nonblocking_pipe(fds), 0);
 	double start = monotonic_now();
@@ -134,23 +115,11 @@ START_TEST(a_grader_that_never_yields_is_waited_for_only_so_long)
 	ck_assert_msg(readable_within(fds[0], 5, &waited), "the other grader waited for ever");
 	ck_assert_msg(waited < 0, "the other grader says it ran alone (%.2f s)", waited);
 	ck_assert_msg(monotonic_now() - start >= 0.9, "the other grader gave up too early");
-	waitpid(other, NULL, 0);
-	end_job(job);
-}
-END_TEST
-
-START_TEST(a_job_that_hangs_idle_does_not_hold_a_timing_test_back)
-{
-	/* This grader holds the machine, but its job is blocked (no CPU). */
-	ck_assert_int_eq(machine_join(dir, 30), 0);
-	int fds[2];
-	ck_assert_int_eq(nonblocking_pipe(fds), 0);
-	pid_t other = other_grader_alone(30, 0, fds[1]);
-	double waited;
-	ck_assert_msg(readable_within(fds[0], 10, &waited),
-	              "the other grader waited over 10 s for an idle machine");
-	ck_assert_msg(waited >= 0.5 && waited < 5,
-	              "the other grader waited %.2f s; an idle machine is seen in 0.5 s", waited);
+	/* Having given up once, it no longer waits: a holder for ever costs
+	 * a grading one wait, not one per timing test. */
+	double again;
+	ck_assert_msg(readable_within(fds[0], 0.5, &again) && again == 0,
+	              "the other grader waited again after giving up");
 	waitpid(other, NULL, 0);
 }
 END_TEST
@@ -176,7 +145,6 @@ int main(void)
 	tcase_add_test(tc, a_timing_test_waits_for_the_running_jobs_and_then_runs_alone);
 	tcase_add_test(tc, graders_that_only_share_never_wait);
 	tcase_add_test(tc, a_grader_that_never_yields_is_waited_for_only_so_long);
-	tcase_add_test(tc, a_job_that_hangs_idle_does_not_hold_a_timing_test_back);
 	tcase_add_test(tc, without_lock_files_the_grader_runs_as_if_alone);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
