@@ -308,13 +308,18 @@ START_TEST(run_kills_a_hang_at_its_time_limit)
 END_TEST
 
 /* A stopped command would wait out its limit: it is killed after a second. */
-START_TEST(run_ends_a_command_that_stays_stopped)
+static void assert_ended_stopped(const char *script)
 {
-	struct run_result r = run_shell("kill -STOP $$; exit 0", 20, 1024);
+	struct run_result r = run_shell(script, 20, 1024);
 	ck_assert_int_eq(r.stopped_by, SIGSTOP);
 	ck_assert(!r.exited && !r.timed_out);
 	ck_assert_msg(r.seconds < 5, "killed after %.1f s", r.seconds);
 	run_result_free(&r);
+}
+
+START_TEST(run_ends_a_command_that_stays_stopped)
+{
+	assert_ended_stopped("kill -STOP $$; exit 0");
 }
 END_TEST
 
@@ -333,12 +338,7 @@ END_TEST
  * stop, which is still a stop, not an end. */
 START_TEST(run_sees_a_stop_after_an_unseen_continue)
 {
-	struct run_result r = run_shell(
-	    "(sleep 0.3; kill -CONT $$; kill -STOP $$) & kill -STOP $$; exit 0", 20, 1024);
-	ck_assert_int_eq(r.stopped_by, SIGSTOP);
-	ck_assert(!r.exited && !r.timed_out);
-	ck_assert_msg(r.seconds < 5, "killed after %.1f s", r.seconds);
-	run_result_free(&r);
+	assert_ended_stopped("(sleep 0.3; kill -CONT $$; kill -STOP $$) & kill -STOP $$; exit 0");
 }
 END_TEST
 
